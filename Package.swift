@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Miestas: a municipal geodata service. Dependencies point one way:
+// miestas -> Server -> Districts (and later Reports, Clusters, Planning, Maps) -> Store, Geo.
+let package = Package(
+    name: "Miestas",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "miestas", targets: ["miestas"]),
+        .executable(name: "miestas-bench", targets: ["MiestasBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each, nothing else.
+        .systemLibrary(name: "CSpatiaLite", pkgConfig: "spatialite",
+                       providers: [.apt(["libspatialite-dev", "libsqlite3-mod-spatialite"])]),
+        .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+
+        // Geometry values, codecs, CRS (PROJ) and geometry operations (GEOS). No SQL, no HTTP.
+        .target(name: "Geo", dependencies: ["CProj", "CGEOS"]),
+        // All persistence: SpatiaLite through GRDB. SQL lives here and nowhere else.
+        .target(name: "Store", dependencies: [
+            "Geo",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
+        // RFC 4180 CSV reading and writing (district lookup in batch, later 311 imports).
+        .target(name: "CSV"),
+        // Districts: import (read, reproject, repair, check topology) and point location.
+        .target(name: "Districts", dependencies: ["Geo", "Store", "CSV"]),
+        // The Hummingbird application.
+        .target(name: "Server", dependencies: [
+            "Districts", "Store",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "miestas", dependencies: [
+            "Server", "Districts", "Store", "Geo", "CSV",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "MiestasBench", dependencies: [
+            "Districts", "Store", "Geo", "CSV",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Tools/bench/Sources/MiestasBench"),
+
+        .testTarget(name: "SystemLibrariesTests", dependencies: ["CSpatiaLite", "CProj", "CGEOS", "CCairo"]),
+        .testTarget(name: "GeoTests", dependencies: ["Geo"]),
+        .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Geo"]),
+        .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        // Runs the built `miestas` binary as a user would.
+        .testTarget(name: "MiestasCLITests", dependencies: ["miestas"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

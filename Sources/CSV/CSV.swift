@@ -1,0 +1,103 @@
+import Foundation
+
+/// Comma-separated values as RFC 4180 defines them: quoted fields may hold commas, quotes
+/// (doubled) and line breaks; lines end in CRLF or LF. A UTF-8 byte-order mark is skipped.
+public struct CSVTable: Sendable, Equatable {
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(header: [String], rows: [[String]]) { self.header = header; self.rows = rows }
+
+    /// The position of a column, or nil.
+    public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+}
+
+public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unterminatedQuote(line: Int)
+    case empty
+
+    public var description: String {
+        switch self {
+        case .unterminatedQuote(let line): "a quoted field that starts on line \(line) never ends"
+        case .empty: "the file is empty (a CSV file needs a header line)"
+        }
+    }
+}
+
+public enum CSV {
+    public static func read(_ data: Data) throws(CSVError) -> CSVTable {
+        var records = try parse([UInt8](data))
+        guard !records.isEmpty else { throw .empty }
+        let header = records.removeFirst()
+        return CSVTable(header: header, rows: records)
+    }
+
+    static func parse(_ bytes: [UInt8]) throws(CSVError) -> [[String]] {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var records: [[String]] = []
+        var record: [String] = []
+        var line = 1
+        let n = bytes.count
+        while i < n {
+            // One field.
+            var field: String
+            if bytes[i] == quote {
+                let startLine = line
+                var buffer: [UInt8] = []
+                i += 1
+                while true {
+                    guard i < n else { throw .unterminatedQuote(line: startLine) }
+                    let b = bytes[i]
+                    if b == quote {
+                        if i + 1 < n, bytes[i + 1] == quote { buffer.append(quote); i += 2; continue }
+                        i += 1
+                        break
+                    }
+                    if b == lf { line += 1 }
+                    buffer.append(b)
+                    i += 1
+                }
+                // Anything between the closing quote and the separator is kept, as most readers do.
+                let start = i
+                while i < n, bytes[i] != comma, bytes[i] != lf, bytes[i] != cr { i += 1 }
+                buffer.append(contentsOf: bytes[start..<i])
+                field = String(decoding: buffer, as: UTF8.self)
+            } else {
+                let start = i
+                while i < n, bytes[i] != comma, bytes[i] != lf, bytes[i] != cr { i += 1 }
+                field = String(decoding: bytes[start..<i], as: UTF8.self)
+            }
+            record.append(field)
+            if i < n, bytes[i] == comma {
+                i += 1
+                if i == n { record.append("") }
+                continue
+            }
+            // End of record.
+            if i < n, bytes[i] == cr { i += 1 }
+            if i < n, bytes[i] == lf { i += 1 }
+            line += 1
+            if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
+            record = []
+        }
+        if !record.isEmpty { records.append(record) }
+        return records
+    }
+
+    /// One line of CSV, quoting fields that need it, ending in CRLF as RFC 4180 says.
+    public static func line(_ fields: [String]) -> String {
+        fields.map(escape).joined(separator: ",") + "\r\n"
+    }
+
+    public static func escape(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    public static func write(_ table: CSVTable) -> Data {
+        var out = line(table.header)
+        for row in table.rows { out += line(row) }
+        return Data(out.utf8)
+    }
+}

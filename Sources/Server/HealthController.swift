@@ -1,0 +1,27 @@
+import Hummingbird
+import Store
+
+/// `GET /healthz`: the database answers, and what it holds.
+struct HealthController: Sendable {
+    let services: AppServices
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("healthz") { _, _ in try await health() }
+    }
+
+    func health() async throws -> Response {
+        do {
+            let count = try await services.store.districtCount()
+            let versions = try await services.store.libraryVersions()
+            return jsonResponse([
+                "status": JSONScalar.string("ok"),
+                "districts": .int(count),
+                "districts_indexed": .int(services.locator.districts.count),
+                "libraries": .object(versions.mapValues(JSONScalar.string)),
+            ])
+        } catch {
+            return jsonResponse(["status": JSONScalar.string("unavailable"), "detail": .string("\(error)")],
+                                status: .serviceUnavailable)
+        }
+    }
+}

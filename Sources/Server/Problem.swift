@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+
+/// An error answer in RFC 9457 "problem details" form, for the JSON API.
+public struct Problem: Error, Sendable {
+    public var status: HTTPResponse.Status
+    public var detail: String
+
+    public init(_ status: HTTPResponse.Status, _ detail: String) { self.status = status; self.detail = detail }
+
+    func response() -> Response {
+        let body: [String: JSONScalar] = [
+            "type": .string("about:blank"), "title": .string(status.reasonPhrase),
+            "status": .int(Int(status.code)), "detail": .string(detail),
+        ]
+        return jsonResponse(body, status: status, contentType: "application/problem+json")
+    }
+}
+
+/// Turns a `Problem` thrown by a route into its response, and anything else into a 500
+/// that says nothing of the internals (the log has the details).
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return problem.response()
+        } catch let error as HTTPError {
+            return Problem(error.status, error.body ?? error.status.reasonPhrase).response()
+        } catch {
+            context.logger.error("unhandled error: \(error)")
+            return Problem(.internalServerError, "internal error").response()
+        }
+    }
+}
+
+/// The few JSON value kinds the API's small documents need.
+enum JSONScalar: Encodable, Sendable {
+    case string(String), int(Int), double(Double), bool(Bool), null
+    case object([String: JSONScalar]), array([JSONScalar])
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .string(let s): try c.encode(s)
+        case .int(let i): try c.encode(i)
+        case .double(let d): try c.encode(d)
+        case .bool(let b): try c.encode(b)
+        case .null: try c.encodeNil()
+        case .object(let o): try c.encode(o)
+        case .array(let a): try c.encode(a)
+        }
+    }
+}
+
+func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, contentType: String = "application/json; charset=utf-8") -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+    return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The embedded store: one SQLite file with SpatiaLite loaded, in WAL mode, with one writer
+/// and concurrent readers (GRDB's DatabasePool). Every aggregate's protocol is implemented on
+/// it in a file of its own (`SpatiaLiteStore+Districts.swift`, ...).
+public final class SpatiaLiteStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// The default database file, relative to the working directory; `MIESTAS_DATABASE` overrides it.
+    public static var defaultPath: String {
+        ProcessInfo.processInfo.environment["MIESTAS_DATABASE"] ?? "var/miestas.sqlite"
+    }
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotOpen(path: path, reason: "cannot create \(directory.path): \(error.localizedDescription)")
+        }
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try Self.loadExtension(db)
+            // Every acknowledged write must survive a power cut.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.classify(error, path: path)
+        }
+        try migrate()
+    }
+
+    private static func classify(_ error: Error, path: String) -> StoreError {
+        if let e = error as? DatabaseError, let message = e.message, message.contains("spatialite") {
+            return .spatiaLiteUnavailable(message)
+        }
+        if let e = error as? DatabaseError {
+            return .cannotOpen(path: path, reason: e.message ?? "\(e)")
+        }
+        return .cannotOpen(path: path, reason: "\(error)")
+    }
+
+    /// Loads mod_spatialite into a connection, allowing extension loading only for that call.
+    static func loadExtension(_ db: Database) throws {
+        guard let connection = db.sqliteConnection else { return }
+        sqlite3_enable_load_extension(connection, 1)
+        defer { sqlite3_enable_load_extension(connection, 0) }
+        var message: UnsafeMutablePointer<CChar>? = nil
+        if sqlite3_load_extension(connection, "mod_spatialite", nil, &message) != SQLITE_OK {
+            let reason = message.map { String(cString: $0) } ?? "unknown error"
+            sqlite3_free(message)
+            throw StoreError.spatiaLiteUnavailable(reason)
+        }
+    }
+
+    private func migrate() throws(StoreError) {
+        do {
+            // InitSpatialMetadata manages its own transaction, so it runs before the migrator's.
+            try pool.writeWithoutTransaction { db in
+                if try !db.tableExists("spatial_ref_sys") {
+                    try db.execute(sql: "SELECT InitSpatialMetadata(1, 'WGS84')")
+                }
+            }
+            try Migrations.migrator.migrate(pool)
+        } catch {
+            throw .database("migration failed: \(error)")
+        }
+    }
+
+    /// Versions of the libraries inside the database connection, for health checks and `--version`.
+    public func libraryVersions() async throws -> [String: String] {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT sqlite_version(), spatialite_version(), proj_version(), geos_version()")!
+            return ["sqlite": row[0], "spatialite": row[1], "proj": row[2], "geos": row[3]]
+        }
+    }
+
+    /// The applied migrations, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        try await read { db in try Migrations.migrator.appliedMigrations(db) }
+    }
+
+    /// SQLite's journal mode ("wal").
+    public func journalMode() async throws -> String {
+        try await read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    // MARK: Helpers shared by the aggregate implementations
+
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.read(body) } catch { throw Self.wrap(error) }
+    }
+
+    func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {
+        do { return try await pool.write(body) } catch { throw Self.wrap(error) }
+    }
+
+    static func wrap(_ error: Error) -> StoreError {
+        if let e = error as? StoreError { return e }
+        if let e = error as? DatabaseError { return .database(e.message ?? "\(e)") }
+        return .database("\(error)")
+    }
+}

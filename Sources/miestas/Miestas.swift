@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct Miestas: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "miestas",
+        abstract: "Miestas: a municipal geodata service — district routing, reports, consultations, map overlays.",
+        discussion: "The database is an embedded SpatiaLite file; see --database on each command.",
+        version: "0.1.0",
+        subcommands: [Serve.self, DistrictsCommand.self])
+}
+
+/// `--database`, shared by every command that opens the store.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The SpatiaLite database file (created if missing). Default: $MIESTAS_DATABASE or var/miestas.sqlite.",
+                                            valueName: "path"))
+    var database: String?
+
+    var path: String { database ?? SpatiaLiteStoreDefaults.path }
+}
+
+/// Prints `message` as an error on standard error and ends the command with a failure status.
+func fail(_ message: Any) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    return ExitCode.failure
+}
+
+/// Progress and summaries go to standard error, so standard output stays clean for data.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

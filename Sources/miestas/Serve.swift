@@ -1,0 +1,24 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import Server
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP server (GET /healthz, GET /api/v1/locate). Stops cleanly on SIGINT or SIGTERM.")
+
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on.") var port = 8080
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "miestas")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let (store, locator) = try await db.openWithLocator()
+        logger.info("database \(store.path): \(locator.districts.count) districts indexed")
+        let app = buildApplication(services: AppServices(store: store, locator: locator),
+                                   configuration: ServerConfiguration(host: host, port: port), logger: logger)
+        try await app.runService()
+    }
+}

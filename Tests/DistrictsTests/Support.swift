@@ -1,0 +1,73 @@
+import Foundation
+import Geo
+import Store
+@testable import Districts
+
+/// Paths relative to this file, so tests run from any working directory.
+enum Paths {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func fixture(_ name: String) -> String { repository.appendingPathComponent("Tests/DistrictsTests/Fixtures/\(name)").path }
+    static let demo = repository.appendingPathComponent("Data/demo/kaunas-seniunijos.geojson").path
+    /// `../shared/data`, which CI and developers have beside the project.
+    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared/data")
+    static func sharedFile(_ name: String) -> String? {
+        let path = shared.appendingPathComponent(name).path
+        if FileManager.default.fileExists(atPath: path) { return path }
+        print("skipping: \(path) is absent (the shared data folder is not beside the project)")
+        return nil
+    }
+}
+
+/// A fresh database in a temporary folder and an importer over it.
+final class Workspace {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("miestas-districts-\(UUID().uuidString)")
+    let store: SpatiaLiteStore
+    var importer: DistrictImporter { DistrictImporter(store: store) }
+
+    init() throws { store = try SpatiaLiteStore(path: directory.appendingPathComponent("test.sqlite").path) }
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    @discardableResult
+    func importFile(_ path: String, _ options: DistrictImportOptions = .init()) async throws -> DistrictImportReport {
+        try await importer.importFile(path, options: options)
+    }
+
+    func locator() async throws -> DistrictLocator { try DistrictLocator(districts: try await store.districts()) }
+}
+
+/// A deterministic random generator (SplitMix64), so failures can be replayed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension DistrictLocator {
+    /// The ids the locator gives, for comparison with the SQL path.
+    func ids(_ points: [Coordinate]) -> [Int64?] { points.map { locate($0)?.id } }
+}
+
+/// Every vertex of every district boundary: points that lie exactly on a boundary.
+func boundaryVertices(_ districts: [District], every step: Int = 1) -> [Coordinate] {
+    var out: [Coordinate] = []
+    var k = 0
+    for d in districts {
+        d.geometry.forEachCoordinate { c in
+            if k % step == 0 { out.append(c) }
+            k += 1
+        }
+    }
+    return out
+}
+
+func randomPoints(in box: BoundingBox, count: Int, seed: UInt64) -> [Coordinate] {
+    var rng = SeededGenerator(state: seed)
+    return (0..<count).map { _ in
+        Coordinate(Double.random(in: box.minX...box.maxX, using: &rng), Double.random(in: box.minY...box.maxY, using: &rng))
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Geo
+import Testing
+@testable import Store
+
+/// A fresh database file in a temporary folder, removed when the test ends.
+final class TemporaryDatabase {
+    let directory: URL
+    let store: SpatiaLiteStore
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("miestas-store-\(UUID().uuidString)")
+        store = try SpatiaLiteStore(path: directory.appendingPathComponent("nested/test.sqlite").path)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+private func square(_ x: Double, _ y: Double, _ size: Double) -> Geometry {
+    .multiPolygon([Polygon(shell: [Coordinate(x, y), Coordinate(x + size, y), Coordinate(x + size, y + size),
+                                   Coordinate(x, y + size), Coordinate(x, y)])])
+}
+
+private func district(_ code: String, _ geometry: Geometry) -> NewDistrict {
+    NewDistrict(code: code, name: "District \(code)", geometry: geometry, areaSquareMetres: 1, properties: ["source_id": .integer(7)])
+}
+
+@Suite struct SpatiaLiteStoreTests {
+    @Test func createsWALDatabaseWithMigrationsAndSpatialIndex() async throws {
+        let db = try TemporaryDatabase()
+        #expect(try await db.store.journalMode() == "wal")
+        #expect(try await db.store.appliedMigrations() == ["v1-districts"])
+        let versions = try await db.store.libraryVersions()
+        #expect(versions["spatialite"]?.hasPrefix("5.") == true)
+        let indexed = try await db.store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT f_table_name || '.' || f_geometry_column FROM geometry_columns WHERE spatial_index_enabled = 1")
+        }
+        #expect(indexed == ["districts.geom"])
+    }
+
+    @Test func reopeningKeepsDataAndDoesNotReMigrate() async throws {
+        let db = try TemporaryDatabase()
+        _ = try await db.store.importDistricts([district("a", square(0, 0, 1))], source: "t", replacing: false)
+        let again = try SpatiaLiteStore(path: db.store.path)
+        #expect(try await again.districtCount() == 1)
+        #expect(try await again.appliedMigrations() == ["v1-districts"])
+    }
+
+    @Test func storesAndReadsDistrictsExactly() async throws {
+        let db = try TemporaryDatabase()
+        let g = Geometry.multiPolygon([
+            Polygon(shell: [Coordinate(23.1234567891, 54.1), Coordinate(23.3, 54.1), Coordinate(23.3, 54.3), Coordinate(23.1234567891, 54.1)]),
+        ])
+        let stored = try await db.store.importDistricts([district("šan", g), district("b", square(1, 1, 1))], source: "t", replacing: false)
+        #expect(stored.map(\.id) == [1, 2])
+        let read = try await db.store.districts()
+        #expect(read == stored)
+        #expect(read[0].geometry == g)  // bit-identical through WKB and SpatiaLite
+        #expect(read[0].properties["source_id"] == .integer(7))
+    }
+
+    @Test func importIsAllOrNothing() async throws {
+        let db = try TemporaryDatabase()
+        _ = try await db.store.importDistricts([district("a", square(0, 0, 1))], source: "t", replacing: false)
+        // Refused without replacing.
+        await #expect(throws: StoreError.districtsExist(count: 1)) {
+            try await db.store.importDistricts([district("b", square(0, 0, 1))], source: "t", replacing: false)
+        }
+        // A duplicate code fails before anything is written, even when replacing.
+        await #expect(throws: StoreError.duplicateDistrictCode("x")) {
+            try await db.store.importDistricts([district("x", square(0, 0, 1)), district("x", square(2, 2, 1))], source: "t", replacing: true)
+        }
+        // A geometry SpatiaLite rejects half-way through rolls back the delete and the inserts.
+        await #expect(throws: StoreError.self) {
+            try await db.store.importDistricts([district("ok", square(0, 0, 1)), district("bad", .point(Coordinate(1, 1)))],
+                                               source: "t", replacing: true)
+        }
+        #expect(try await db.store.districts().map(\.code) == ["a"])
+        // Replacing works and ids start again from 1.
+        let replaced = try await db.store.importDistricts([district("c", square(0, 0, 1)), district("d", square(5, 5, 1))], source: "t", replacing: true)
+        #expect(replaced.map(\.id) == [1, 2])
+        #expect(try await db.store.districts().map(\.code) == ["c", "d"])
+    }
+
+    @Test func sqlLocateUsesCoversAndTheSmallestId() async throws {
+        let db = try TemporaryDatabase()
+        _ = try await db.store.importDistricts([district("west", square(0, 0, 1)), district("east", square(1, 0, 1))], source: "t", replacing: false)
+        let answers = try await db.store.locateWithSQL([
+            Coordinate(0.5, 0.5), Coordinate(1.5, 0.5), Coordinate(1, 0.5), Coordinate(2, 0.5), Coordinate(3, 3),
+        ])
+        #expect(answers == [1, 2, 1, 2, nil])
+    }
+
+    @Test func unwritablePathIsAClearError() {
+        #expect {
+            try SpatiaLiteStore(path: "/proc/miestas/test.sqlite")
+        } throws: { error in
+            "\(error)".contains("/proc/miestas")
+        }
+    }
+}

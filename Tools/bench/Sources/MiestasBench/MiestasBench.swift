@@ -1,0 +1,58 @@
+import ArgumentParser
+import CSV
+import Districts
+import Foundation
+import Geo
+import Store
+
+/// Benchmarks, run as a program (not as timed tests) and recorded in BENCHMARKS.md.
+@main
+struct MiestasBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "miestas-bench",
+        abstract: "Miestas benchmarks: prints markdown tables with medians and ratios against peers measured in the same run.",
+        subcommands: [LocateBench.self])
+}
+
+/// Seconds taken by `body`, median of `runs`.
+func median(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return times.sorted()[times.count / 2]
+}
+
+func medianAsync(runs: Int, _ body: () async throws -> Void) async rethrows -> Double {
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try await body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return times.sorted()[times.count / 2]
+}
+
+func rate(_ count: Int, _ seconds: Double) -> String {
+    let r = Double(count) / seconds
+    return r >= 1e6 ? String(format: "%.2f M/s", r / 1e6) : String(format: "%.0f k/s", r / 1e3)
+}
+
+func temporaryStore() throws -> SpatiaLiteStore {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("miestas-bench-\(UUID().uuidString)/bench.sqlite").path
+    return try SpatiaLiteStore(path: path)
+}
+
+/// A deterministic random generator (SplitMix64).
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
