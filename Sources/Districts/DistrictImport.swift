@@ -53,16 +53,24 @@ public struct DistrictImporter: Sendable {
         let prepared = try prepare(source.features, crs: crs, options: options, path: path, progress: progress)
         clock.lap("check and reproject")
 
+        // Areas and topology in metres, with the whole set projected once to one metric CRS.
+        var districts = prepared.districts
         let topology: TopologyReport
-        do { topology = try TopologyCheck.run(prepared.districts.map(\.geometry), codes: prepared.districts.map(\.code)) } catch {
+        do {
+            let bounds = districts.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1.geometry.boundingBox) }
+            let metric = try MetricProjection(for: bounds)
+            let projected = try districts.map { (d) throws(GeoError) in try metric.project(d.geometry) }
+            for i in districts.indices { districts[i].areaSquareMetres = projected[i].area }
+            topology = try TopologyCheck.run(projected, labels: districts.map { "\($0.code) (\($0.name))" }, metric: metric)
+        } catch {
             throw .geometry(feature: "topology check", reason: error.description)
         }
         progress("checked topology: \(topology.overlaps.count) overlap(s), \(topology.gaps.count) gap(s)")
-        clock.lap("topology")
+        clock.lap("areas and topology")
 
         let stored: [District]
         do {
-            stored = try await store.importDistricts(prepared.districts, source: URL(fileURLWithPath: path).lastPathComponent,
+            stored = try await store.importDistricts(districts, source: URL(fileURLWithPath: path).lastPathComponent,
                                                      replacing: options.replace)
         } catch { throw .store(error) }
         clock.lap("store")
@@ -141,14 +149,6 @@ public struct DistrictImporter: Sendable {
         }
         if let (code, labels) = codes.first(where: { $0.value.count > 1 }) { throw .duplicateCode(code: code, features: labels) }
 
-        // Areas in metres, in one metric CRS for the whole set.
-        let bounds = districts.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1.geometry.boundingBox) }
-        let metric = CRS.utm(for: bounds)
-        for i in districts.indices {
-            do { districts[i].areaSquareMetres = try Measure.areaSquareMetres(districts[i].geometry, in: metric) } catch {
-                throw .geometry(feature: districts[i].code, reason: error.description)
-            }
-        }
         if !repaired.isEmpty { progress("repaired \(repaired.count) invalid polygon(s)") }
         return Prepared(districts: districts, repaired: repaired)
     }

@@ -21,18 +21,12 @@ enum TopologyCheck {
     /// Overlaps and gaps smaller than this are digitising noise and not reported.
     static let minimumArea = 1.0  // m²
 
-    /// Works in a metric CRS. The union of all districts is needed for the gaps anyway, and the
-    /// sum of areas minus the union's area is the total overlap: only when that is above the
-    /// threshold are the pairs intersected one by one to name them.
-    static func run(_ geometries: [Geometry], codes: [String]) throws(GeoError) -> TopologyReport {
-        guard !geometries.isEmpty else { return TopologyReport(overlaps: [], gaps: []) }
-        let bounds = geometries.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1.boundingBox) }
-        let metric = CRS.utm(for: bounds)
-        let forward = try CoordinateTransformer(from: .wgs84, to: metric)
-        let back = try CoordinateTransformer(from: metric, to: .wgs84)
-        let geos = GeosContext()
-        let projected = try geometries.map { (g) throws(GeoError) in try geos.geometry(forward.transform(g)) }
-
+    /// Works on the districts projected to metres. The union of all districts is needed for the
+    /// gaps anyway, and the sum of areas minus the union's area is the total overlap: only when
+    /// that is above the threshold are the pairs intersected one by one to name them.
+    static func run(_ projected: [GeosGeometry], labels: [String], metric: MetricProjection) throws(GeoError) -> TopologyReport {
+        guard !projected.isEmpty else { return TopologyReport(overlaps: [], gaps: []) }
+        let geos = metric.context
         let union = try GeosGeometry.collection(projected, in: geos).unaryUnion()
         let totalOverlap = projected.reduce(0) { $0 + $1.area } - union.area
 
@@ -43,7 +37,7 @@ enum TopologyCheck {
             for (i, g) in projected.enumerated() {
                 for j in tree.query(g) where j > i {
                     let area = try g.intersection(projected[j]).area
-                    if area >= minimumArea { overlaps.append(.init(first: codes[i], second: codes[j], areaSquareMetres: area)) }
+                    if area >= minimumArea { overlaps.append(.init(first: labels[i], second: labels[j], areaSquareMetres: area)) }
                 }
             }
         }
@@ -55,7 +49,7 @@ enum TopologyCheck {
                 let ring = try geos.geometry(.polygon(Polygon(shell: hole)))
                 guard ring.area >= minimumArea else { continue }
                 guard case .point(let inside) = try ring.pointOnSurface().toGeometry() else { continue }
-                gaps.append(.init(location: try back.transform(inside), areaSquareMetres: ring.area))
+                gaps.append(.init(location: try metric.unproject(inside), areaSquareMetres: ring.area))
             }
         }
         return TopologyReport(overlaps: overlaps.sorted { $0.areaSquareMetres > $1.areaSquareMetres },

@@ -86,7 +86,7 @@ import Testing
         // A and B share the strip 24.008..24.010 x 54.90..54.91.
         let overlap = try #require(report.topology.overlaps.first)
         #expect(report.topology.overlaps.count == 1)
-        #expect(Set([overlap.first, overlap.second]) == ["a", "b"])
+        #expect(Set([overlap.first, overlap.second]) == ["a (A)", "b (B)"])
         #expect(abs(overlap.areaSquareMetres - (try rect(24.008, 54.9, 24.01, 54.91))) < 1)
         // Nobody covers 24.004..24.006 x 54.898..54.900, enclosed by A, C and D.
         let gap = try #require(report.topology.gaps.first)

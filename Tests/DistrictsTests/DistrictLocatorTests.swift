@@ -27,7 +27,7 @@ import Testing
         let locator = try await w.locator()
         var box = districts.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1.geometry.boundingBox) }
         box = BoundingBox(minX: box.minX - 0.01, minY: box.minY - 0.01, maxX: box.maxX + 0.01, maxY: box.maxY + 0.01)
-        let points = randomPoints(in: box, count: 20_000, seed: 7) + boundaryVertices(districts)
+        let points = box.randomPoints(count: 20_000, seed: 7) + boundaryVertices(districts)
         let expected = try await w.store.locateWithSQL(points)
         let got = locator.ids(points)
         let disagreements = zip(points, zip(got, expected)).filter { $1.0 != $1.1 }
@@ -48,7 +48,7 @@ import Testing
         let fine = try DistrictLocator(districts: districts)
         let coarse = try DistrictLocator(districts: districts, targetCells: 16)
         let box = districts.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1.geometry.boundingBox) }
-        let points = randomPoints(in: box, count: 5_000, seed: 11)
+        let points = box.randomPoints(count: 5_000, seed: 11)
         #expect(fine.ids(points) == coarse.ids(points))
         #expect(coarse.boundaryCellShare > fine.boundaryCellShare)
     }
@@ -92,7 +92,7 @@ import Testing
         let total = report.districts.reduce(0) { $0 + $1.areaSquareMetres } / 1e6
         #expect(abs(total - 65_300) / 65_300 < 0.02, "Lithuania is about 65,300 km²; the file sums to \(total) km²")
         let box = BoundingBox(minX: 20.9, minY: 53.89, maxX: 26.84, maxY: 56.45)
-        let points = randomPoints(in: box, count: 20_000, seed: 3) + boundaryVertices(report.districts, every: 4)
+        let points = box.randomPoints(count: 20_000, seed: 3) + boundaryVertices(report.districts, every: 4)
         let locator = try await w.locator()
         let expected = try await w.store.locateWithSQL(points)
         let got = locator.ids(points)

@@ -35,18 +35,6 @@ final class Workspace {
     func locator() async throws -> DistrictLocator { try DistrictLocator(districts: try await store.districts()) }
 }
 
-/// A deterministic random generator (SplitMix64), so failures can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension DistrictLocator {
     /// The ids the locator gives, for comparison with the SQL path.
     func ids(_ points: [Coordinate]) -> [Int64?] { points.map { locate($0)?.id } }
@@ -63,11 +51,4 @@ func boundaryVertices(_ districts: [District], every step: Int = 1) -> [Coordina
         }
     }
     return out
-}
-
-func randomPoints(in box: BoundingBox, count: Int, seed: UInt64) -> [Coordinate] {
-    var rng = SeededGenerator(state: seed)
-    return (0..<count).map { _ in
-        Coordinate(Double.random(in: box.minX...box.maxX, using: &rng), Double.random(in: box.minY...box.maxY, using: &rng))
-    }
 }

@@ -28,8 +28,9 @@ struct LocateBench: AsyncParsableCommand {
             let report = try await DistrictImporter(store: try temporaryStore()).importFile(municipalitiesPath)
             for (phase, s) in report.timings { phases[phase, default: []].append(s) }
         }
-        let phaseText = phases.keys.sorted().map { k in
-            let v = phases[k]!.sorted(); return "\(k) \(String(format: "%.3f", v[v.count / 2])) s"
+        let phaseText = phases.keys.sorted().map { (k: String) -> String in
+            let v = phases[k]!.sorted()
+            return "\(k) \(String(format: "%.3f", v[v.count / 2])) s"
         }.joined(separator: ", ")
 
         let wards = try temporaryStore(), municipalities = try temporaryStore()
@@ -44,11 +45,8 @@ struct LocateBench: AsyncParsableCommand {
         let table = try CSV.read(try Data(contentsOf: URL(fileURLWithPath: csvPath)))
         let lon = table.column("longitude")!, lat = table.column("latitude")!
         let boston = table.rows.compactMap { r -> Coordinate? in Double(r[lon]).flatMap { x in Double(r[lat]).map { Coordinate(x, $0) } } }
-        var rng = SplitMix(state: 42)
         let lithuania = BoundingBox(minX: 20.9, minY: 53.89, maxX: 26.84, maxY: 56.45)
-        let random = (0..<randomPoints).map { _ in
-            Coordinate(Double.random(in: lithuania.minX...lithuania.maxX, using: &rng), Double.random(in: lithuania.minY...lithuania.maxY, using: &rng))
-        }
+        let random = lithuania.randomPoints(count: randomPoints, seed: 42)
         let bbox = "\(lithuania.minX),\(lithuania.minY),\(lithuania.maxX),\(lithuania.maxY)"
         let cases = [
             Case(name: "58k Boston reports × 22 wards", polygons: wardsPath, points: boston, store: wards, locator: wardLocator!,
