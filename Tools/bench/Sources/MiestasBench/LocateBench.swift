@@ -5,7 +5,7 @@ import Foundation
 import Geo
 import Store
 
-/// District lookup: the in-memory index against SpatiaLite SQL (and shapely when installed),
+/// District lookup: the in-memory index against SpatiaLite SQL, shapely and PostGIS (when installed),
 /// plus import and index-build times.
 struct LocateBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "locate", abstract: "District lookup and import throughput.")
@@ -58,8 +58,8 @@ struct LocateBench: AsyncParsableCommand {
                  peerArgs: ["--polygons", municipalitiesPath, "--random", String(randomPoints), "--bbox", bbox]),
         ]
 
-        print("| case | index | SpatiaLite SQL | index ÷ SQL | shapely 2: STRtree query predicate | shapely 2: STRtree + prepared intersects | index ÷ best shapely |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("| case | index | SpatiaLite SQL | index ÷ SQL | shapely 2: STRtree query predicate | shapely 2: STRtree + prepared intersects | PostGIS: ST_Intersects join | index ÷ best peer |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for c in cases {
             var found = 0
             let indexSeconds = median(runs: runs) {
@@ -69,11 +69,12 @@ struct LocateBench: AsyncParsableCommand {
             let sample = Array(c.points.prefix(sqlPoints))
             let sqlSeconds = try await medianAsync(runs: max(1, runs / 2)) { _ = try await c.store.locateWithSQL(sample) }
             let indexRate = Double(c.points.count) / indexSeconds, sqlRate = Double(sample.count) / sqlSeconds
-            let peers = noPeers ? [nil, nil] : [shapely(c.peerArgs), shapely(c.peerArgs + ["--method", "prepared"])]
+            let peers = noPeers ? [nil, nil, nil] : [peer("shapely_locate.py", c.peerArgs), peer("shapely_locate.py", c.peerArgs + ["--method", "prepared"]),
+                                                     peer("postgis_locate.py", c.peerArgs)]
             let peerText = peers.map { $0.map { rate(Int($0), 1) } ?? "—" }
             let best = peers.compactMap { $0 }.max()
             let peerRatio = best.map { String(format: "%.0f×", indexRate / $0) } ?? "—"
-            print("| \(c.name) (\(found) located) | \(rate(c.points.count, indexSeconds)) | \(rate(sample.count, sqlSeconds)) | \(String(format: "%.0f×", indexRate / sqlRate)) | \(peerText[0]) | \(peerText[1]) | \(peerRatio) |")
+            print("| \(c.name) (\(found) located) | \(rate(c.points.count, indexSeconds)) | \(rate(sample.count, sqlSeconds)) | \(String(format: "%.0f×", indexRate / sqlRate)) | \(peerText[0]) | \(peerText[1]) | \(peerText[2]) | \(peerRatio) |")
         }
         print("")
         print("| operation | median |")
@@ -83,10 +84,11 @@ struct LocateBench: AsyncParsableCommand {
         print("| index build, 60 municipalities (grid \(municipalityLocator!.gridSize.columns)×\(municipalityLocator!.gridSize.rows), \(String(format: "%.1f%%", 100 * municipalityLocator!.boundaryCellShare)) boundary cells) | \(String(format: "%.3f s", buildMunicipalities)) |")
     }
 
-    /// Runs Tools/bench/peers/shapely_locate.py; nil (with a note) when shapely is missing.
-    func shapely(_ args: [String]) -> Double? {
+    /// Runs a peer script from Tools/bench/peers and returns its points per second; nil (with a
+    /// note) when the peer cannot run here.
+    func peer(_ name: String, _ args: [String]) -> Double? {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("peers/shapely_locate.py").path
+            .appendingPathComponent("peers/\(name)").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script] + args + ["--repeat", String(runs)]
@@ -99,7 +101,7 @@ struct LocateBench: AsyncParsableCommand {
         guard process.terminationStatus == 0,
               let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let r = json["points_per_second"] as? Double else {
-            FileHandle.standardError.write(Data("shapely peer unavailable (pip install shapely numpy)\n".utf8))
+            FileHandle.standardError.write(Data("peer \(name) unavailable: see its header for what it needs\n".utf8))
             return nil
         }
         return r
