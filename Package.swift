@@ -36,14 +36,16 @@ let package = Package(
         .target(name: "CSV"),
         // Districts: import (read, reproject, repair, check topology) and point location.
         .target(name: "Districts", dependencies: ["Geo", "Store", "CSV"]),
+        // Reports: the service catalogue, intake, the status workflow.
+        .target(name: "Reports", dependencies: ["Districts", "Store", "Geo"]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
-            "Districts", "Store",
+            "Districts", "Reports", "Store",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "miestas", dependencies: [
-            "Server", "Districts", "Store", "Geo", "CSV",
+            "Server", "Districts", "Reports", "Store", "Geo", "CSV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Geo"]),
         .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -15,7 +15,10 @@ public struct ServerConfiguration: Sendable {
 public struct AppServices: Sendable {
     public let store: SpatiaLiteStore
     public let locator: DistrictLocator
-    public init(store: SpatiaLiteStore, locator: DistrictLocator) { self.store = store; self.locator = locator }
+    public let open311: Open311Settings
+    public init(store: SpatiaLiteStore, locator: DistrictLocator, open311: Open311Settings = .init()) {
+        self.store = store; self.locator = locator; self.open311 = open311
+    }
 }
 
 /// Assembles the Hummingbird application from its services (the shape Hummingbird's examples use).
@@ -34,5 +37,6 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     router.add(middleware: ProblemMiddleware())
     HealthController(services: services).register(on: router)
     LocateController(locator: services.locator).register(on: router)
+    Open311Controller(services: services.store, settings: services.open311).register(on: router)
     return router
 }

@@ -20,6 +20,16 @@ enum Migrations {
                 SELECT CreateSpatialIndex('districts', 'geom');
                 """)
         }
+        m.registerMigration("v2-services") { db in
+            // The definition is the service as JSON: Open311 fields, translations, attributes.
+            try db.execute(sql: """
+                CREATE TABLE services (
+                    code       TEXT PRIMARY KEY,
+                    position   INTEGER NOT NULL,
+                    definition TEXT NOT NULL CHECK (json_valid(definition))
+                );
+                """)
+        }
         return m
     }
 }

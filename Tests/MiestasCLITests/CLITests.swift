@@ -42,7 +42,8 @@ struct CLI {
 
 @Suite(.serialized) struct CLITests {
     @Test(arguments: [["--help"], ["serve", "--help"], ["districts", "--help"], ["districts", "import", "--help"],
-                      ["districts", "list", "--help"], ["districts", "locate", "--help"]])
+                      ["districts", "list", "--help"], ["districts", "locate", "--help"],
+                      ["services", "import", "--help"], ["services", "list", "--help"]])
     func everyCommandHasHelp(_ args: [String]) throws {
         let r = try CLI().run(args, withDatabase: false)
         #expect(r.status == 0)
@@ -68,6 +69,17 @@ struct CLI {
 
         let outside = try cli.run(["districts", "locate", "25.0", "54.0"])
         #expect(outside.status == 0 && outside.stdout == "none\n")
+    }
+
+    @Test func servicesImportAndList() throws {
+        let cli = CLI()
+        let imported = try cli.run(["services", "import", "Data/services.json"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("imported 8 services"))
+        let list = try cli.run(["services", "list", "--locale", "en"])
+        #expect(list.stdout.contains("fallen_tree") && list.stdout.contains("blocking_road*"))
+        let missing = try cli.run(["services", "import", "no/such.json"])
+        #expect(missing.status != 0 && missing.stderr.contains("no such file"))
     }
 
     @Test func batchLocateWritesADistrictColumn() throws {

@@ -1,5 +1,6 @@
 import Districts
 import Foundation
+import Reports
 import Hummingbird
 import HummingbirdTesting
 import Server
@@ -7,6 +8,11 @@ import Store
 import Testing
 
 @Suite struct ServerTests {
+    /// An app over a fresh database holding the demo districts and the shipped catalogue.
+    static func withApp(_ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await ServerTests().withApp(test)
+    }
+
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func withApp(_ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
@@ -14,6 +20,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SpatiaLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
         _ = try await DistrictImporter(store: store).importFile(Self.repository.appendingPathComponent("Data/demo/kaunas-seniunijos.geojson").path)
+        try await store.replaceServices(try ServiceCatalogue.load(path: Self.repository.appendingPathComponent("Data/services.json").path))
         let locator = try DistrictLocator(districts: try await store.districts())
         let app = buildApplication(services: AppServices(store: store, locator: locator))
         try await app.test(.router, test)
