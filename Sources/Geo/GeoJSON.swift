@@ -148,14 +148,18 @@ public enum GeoJSON {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw .malformed(format: "GeoJSON", reason: describe(error))
+            throw .malformed(format: "GeoJSON", reason: error.readableDescription)
         } catch {
             throw .malformed(format: "GeoJSON", reason: "\(error)")
         }
     }
 
+}
+
+extension DecodingError {
+    /// Where and why a JSON document did not decode, for a person:
     /// "features[12].geometry.coordinates: a position needs two finite numbers".
-    static func describe(_ error: DecodingError) -> String {
+    public var readableDescription: String {
         func path(_ keys: [CodingKey]) -> String {
             var out = ""
             for key in keys {
@@ -163,7 +167,7 @@ public enum GeoJSON {
             }
             return out.isEmpty ? "document" : out
         }
-        switch error {
+        switch self {
         case .dataCorrupted(let ctx):
             if ctx.codingPath.isEmpty { return "not valid JSON (\(ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription))" }
             return "\(path(ctx.codingPath)): \(ctx.debugDescription)"
@@ -174,7 +178,7 @@ public enum GeoJSON {
         case .valueNotFound(let type, let ctx):
             return "\(path(ctx.codingPath)): expected \(type), found null"
         @unknown default:
-            return "\(error)"
+            return "\(self)"
         }
     }
 }

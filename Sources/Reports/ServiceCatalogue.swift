@@ -1,4 +1,5 @@
 import Foundation
+import Geo
 import Store
 
 /// The service catalogue file (`Data/services.json`): what residents can report, in which
@@ -23,7 +24,7 @@ public enum ServiceCatalogue {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
         let file: File
         do { file = try JSONDecoder().decode(File.self, from: data) } catch let e as DecodingError {
-            throw .unreadable(path: path, reason: describe(e))
+            throw .unreadable(path: path, reason: e.readableDescription)
         } catch {
             throw .unreadable(path: path, reason: "\(error)")
         }
@@ -60,19 +61,6 @@ public enum ServiceCatalogue {
             }
         }
         return problems
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-        }
-        switch error {
-        case .dataCorrupted(let c): return c.codingPath.isEmpty ? "not valid JSON" : "\(path(c.codingPath)): \(c.debugDescription)"
-        case .keyNotFound(let k, let c): return "\(path(c.codingPath + [k])): missing"
-        case .typeMismatch(let t, let c): return "\(path(c.codingPath)): expected \(t)"
-        case .valueNotFound(let t, let c): return "\(path(c.codingPath)): expected \(t), found null"
-        @unknown default: return "\(error)"
-        }
     }
 }
 
