@@ -2,6 +2,7 @@ import Districts
 import Foundation
 import Hummingbird
 import Logging
+import Reports
 import Store
 
 /// Where and how the server listens.
@@ -15,9 +16,18 @@ public struct ServerConfiguration: Sendable {
 public struct AppServices: Sendable {
     public let store: SpatiaLiteStore
     public let locator: DistrictLocator
+    public let intake: Intake
     public let open311: Open311Settings
-    public init(store: SpatiaLiteStore, locator: DistrictLocator, open311: Open311Settings = .init()) {
-        self.store = store; self.locator = locator; self.open311 = open311
+
+    public init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, open311: Open311Settings = .init()) {
+        self.store = store; self.locator = locator; self.intake = intake; self.open311 = open311
+    }
+
+    /// Everything built from what the store holds: the district index and the catalogue.
+    public static func load(store: SpatiaLiteStore, open311: Open311Settings = .init()) async throws -> AppServices {
+        let locator = try DistrictLocator(districts: try await store.districts())
+        let intake = Intake(services: try await store.services(), locator: locator, store: store)
+        return AppServices(store: store, locator: locator, intake: intake, open311: open311)
     }
 }
 
@@ -37,6 +47,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     router.add(middleware: ProblemMiddleware())
     HealthController(services: services).register(on: router)
     LocateController(locator: services.locator).register(on: router)
-    Open311Controller(services: services.store, settings: services.open311).register(on: router)
+    let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: services.store, settings: services.open311)
+    Open311Controller(services: services.store, settings: services.open311, requests: requests).register(on: router)
     return router
 }

@@ -15,9 +15,13 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "miestas")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let (store, locator) = try await db.openWithLocator()
-        logger.info("database \(store.path): \(locator.districts.count) districts indexed")
-        let app = buildApplication(services: AppServices(store: store, locator: locator),
+        let store = try db.open()
+        let services: AppServices
+        do { services = try await AppServices.load(store: store) } catch { throw fail(error) }
+        logger.info("database \(store.path): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
+        if services.locator.districts.isEmpty { logger.warning("no districts: every report will be refused as outside the service area") }
+        if services.intake.services.isEmpty { logger.warning("no services: import Data/services.json with `miestas services import`") }
+        let app = buildApplication(services: services,
                                    configuration: ServerConfiguration(host: host, port: port), logger: logger)
         try await app.runService()
     }

@@ -21,8 +21,7 @@ import Testing
         let store = try SpatiaLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
         _ = try await DistrictImporter(store: store).importFile(Self.repository.appendingPathComponent("Data/demo/kaunas-seniunijos.geojson").path)
         try await store.replaceServices(try ServiceCatalogue.load(path: Self.repository.appendingPathComponent("Data/services.json").path))
-        let locator = try DistrictLocator(districts: try await store.districts())
-        let app = buildApplication(services: AppServices(store: store, locator: locator))
+        let app = buildApplication(services: try await AppServices.load(store: store))
         try await app.test(.router, test)
     }
 

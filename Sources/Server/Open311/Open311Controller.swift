@@ -28,11 +28,12 @@ struct Open311Error: Error {
     init(_ status: HTTPResponse.Status, _ description: String) { self.status = status; self.description = description }
 }
 
-/// GeoReport v2 at `/open311/v2/`: `discovery`, `services` and `services/{code}`, each in
-/// `.xml` and `.json`.
+/// GeoReport v2 at `/open311/v2/`: `discovery`, `services`, `services/{code}`, `requests`
+/// (GET and POST), `requests/{id}` and `tokens/{token}`, each in `.xml` and `.json`.
 struct Open311Controller: Sendable {
     let services: any ServiceStore
     let settings: Open311Settings
+    let requests: Open311Requests
     static let specification = "http://wiki.open311.org/GeoReport_v2"
 
     func register(on router: Router<BasicRequestContext>) {
@@ -41,8 +42,25 @@ struct Open311Controller: Sendable {
                 switch name {
                 case "discovery": return ("discovery", discovery(request, format: format))
                 case "services": return ("services", try await serviceList(request))
-                default: throw Open311Error(.notFound, "no resource '\(name)': the resources are discovery, services and services/{service_code}")
+                case "requests": return ("service_requests", try await requests.list(request))
+                default: throw Open311Error(.notFound, "no resource '\(name)': the resources are discovery, services, requests and tokens")
                 }
+            }
+        }
+        router.post("open311/v2/:file") { request, context in
+            try await respond(request, file: context.parameters.get("file") ?? "") { name, format in
+                guard name == "requests" else { throw Open311Error(.notFound, "only requests can be created (POST requests.json or requests.xml)") }
+                return ("service_requests", try await requests.create(request, format: format))
+            }
+        }
+        router.get("open311/v2/requests/:file") { request, context in
+            try await respond(request, file: context.parameters.get("file") ?? "") { id, _ in
+                ("service_requests", try await requests.one(id: id))
+            }
+        }
+        router.get("open311/v2/tokens/:file") { request, context in
+            try await respond(request, file: context.parameters.get("file") ?? "") { token, _ in
+                ("service_requests", try await requests.token(token))
             }
         }
         router.get("open311/v2/services/:file") { request, context in

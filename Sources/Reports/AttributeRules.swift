@@ -1,0 +1,74 @@
+import Foundation
+import Store
+
+/// Checks `attribute[CODE]` values against a service definition, by Open311 datatype.
+enum AttributeRules {
+    static func check(_ given: [String: [String]], against service: Service, settings: IntakeSettings) throws(IntakeError) -> [String: [String]] {
+        let known = Dictionary(service.attributes.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        for code in given.keys.sorted() where known[code]?.variable != true { throw .unknownAttribute(code) }
+        var checked: [String: [String]] = [:]
+        for attribute in service.attributes.sorted(by: { $0.order < $1.order }) where attribute.variable {
+            let values = (given[attribute.code] ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            if values.isEmpty {
+                if attribute.required { throw .missingAttribute(code: attribute.code, question: attribute.description.text("en")) }
+                continue
+            }
+            checked[attribute.code] = try check(values, attribute, settings)
+        }
+        return checked
+    }
+
+    private static func check(_ values: [String], _ a: ServiceAttribute, _ settings: IntakeSettings) throws(IntakeError) -> [String] {
+        let code = a.code
+        if a.datatype != .multivaluelist, values.count > 1 {
+            throw .invalidAttribute(code: code, reason: "takes one value, got \(values.count)")
+        }
+        let value = values[0]
+        switch a.datatype {
+        case .string:
+            if value.count > settings.maximumString { throw .invalidAttribute(code: code, reason: "is longer than \(settings.maximumString) characters") }
+        case .text:
+            if value.count > settings.maximumText { throw .invalidAttribute(code: code, reason: "is longer than \(settings.maximumText) characters") }
+        case .number:
+            guard let n = Double(value), n.isFinite else { throw .invalidAttribute(code: code, reason: "must be a number, got '\(value.prefix(40))'") }
+            if let lo = a.minimum, n < lo { throw .invalidAttribute(code: code, reason: "must be at least \(WKTNumber.text(lo)), got \(value)") }
+            if let hi = a.maximum, n > hi { throw .invalidAttribute(code: code, reason: "must be at most \(WKTNumber.text(hi)), got \(value)") }
+        case .datetime:
+            guard Open311Time.parse(value) != nil else {
+                throw .invalidAttribute(code: code, reason: "must be an ISO 8601 date and time with an offset, e.g. 2026-11-21T14:30:00+02:00")
+            }
+        case .singlevaluelist, .multivaluelist:
+            let keys = Set(a.values.map(\.key))
+            for v in values where !keys.contains(v) {
+                throw .invalidAttribute(code: code, reason: "'\(v.prefix(40))' is not one of: \(a.values.map(\.key).joined(separator: ", "))")
+            }
+            if Set(values).count != values.count { throw .invalidAttribute(code: code, reason: "repeats a value") }
+        }
+        return values
+    }
+}
+
+/// Numbers as people write them: 100, not 100.0.
+enum WKTNumber {
+    static func text(_ d: Double) -> String { d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d) }
+}
+
+/// Open311's dates: W3C ISO 8601 with the offset given (`Z` or `±HH:MM`).
+public enum Open311Time {
+    /// Parses "2026-11-21T14:30:00+02:00", "2026-11-21T12:30:00Z" and the same with fractional
+    /// seconds; nil for anything else, including a time without an offset.
+    public static func parse(_ text: String) -> Date? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let d = try? Date(trimmed, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: false)) { return d }
+        if let d = try? Date(trimmed, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
+        return nil
+    }
+
+    /// "2026-11-21T14:30:00+02:00" in the given zone (the city's, Europe/Vilnius by default).
+    public static func format(_ date: Date, timeZone: TimeZone = Open311Time.cityTimeZone) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: timeZone).year().month().day()
+            .time(includingFractionalSeconds: false).timeZone(separator: .colon))
+    }
+
+    public static let cityTimeZone = TimeZone(identifier: "Europe/Vilnius") ?? .gmt
+}

@@ -1,0 +1,140 @@
+import Districts
+import Foundation
+import Geo
+import Store
+
+/// The rules of intake that a city may tune.
+public struct IntakeSettings: Sendable {
+    /// An open report of the same service closer than this is a likely duplicate.
+    public var duplicateRadiusMetres = 30.0
+    /// ... if it was made within this many seconds.
+    public var duplicateWindow: TimeInterval = 30 * 24 * 3600
+    public var maximumDescription = 4_000
+    public var maximumText = 4_000
+    public var maximumString = 255
+    public init() {}
+}
+
+/// What intake answers: the stored report and, when one exists, the similar open report nearby.
+public struct IntakeReceipt: Sendable {
+    public var report: Report
+    public var service: Service
+    public var similar: Report?
+}
+
+/// validate → locate the district → refuse points outside every district → look for a similar
+/// open report → persist through the group-committing writer.
+public final class Intake: Sendable {
+    public let services: [String: Service]
+    public let locator: DistrictLocator
+    public let store: any ReportStore
+    public let settings: IntakeSettings
+    private let writer: GroupCommitter<NewReport, Report>
+
+    public init(services: [Service], locator: DistrictLocator, store: any ReportStore, settings: IntakeSettings = .init()) {
+        self.services = Dictionary(services.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        self.locator = locator
+        self.store = store
+        self.settings = settings
+        writer = GroupCommitter { batch in await store.insertReports(batch) }
+    }
+
+    /// Reports waiting for the writer's next transaction.
+    public var writerQueueDepth: Int { get async { await writer.queueDepth } }
+
+    public func submit(_ submission: Submission, source: String = "open311", at now: Date = Date()) async throws(IntakeError) -> IntakeReceipt {
+        let (service, report) = try validate(submission, source: source, at: now)
+        var new = report
+        guard let district = locator.locate(new.location) else {
+            throw .outsideServiceArea(lat: new.location.y, long: new.location.x)
+        }
+        new.districtCode = district.code
+        let similar = await similarOpenReport(to: new, at: now)
+        new.duplicateOf = similar?.id
+        do {
+            let stored = try await writer.submit(new)
+            return IntakeReceipt(report: stored, service: service, similar: similar)
+        } catch {
+            throw .unavailable("\(error)")
+        }
+    }
+
+    /// Every check that needs no database: the service, the place, the text and the attributes.
+    public func validate(_ s: Submission, source: String, at now: Date) throws(IntakeError) -> (Service, NewReport) {
+        guard let code = s.serviceCode?.trimmingCharacters(in: .whitespaces), !code.isEmpty else { throw .missingService }
+        guard let service = services[code] else { throw .unknownService(code) }
+
+        guard let latText = s.lat, let longText = s.long else {
+            throw (s.addressString != nil || s.addressId != nil) ? .addressWithoutCoordinates : .noCoordinates
+        }
+        guard let lat = Double(latText.trimmingCharacters(in: .whitespaces)), lat.isFinite, abs(lat) <= 90 else {
+            throw .invalidField(name: "lat", reason: "must be a latitude in decimal degrees between -90 and 90, got '\(latText.prefix(40))'")
+        }
+        guard let long = Double(longText.trimmingCharacters(in: .whitespaces)), long.isFinite, abs(long) <= 180 else {
+            throw .invalidField(name: "long", reason: "must be a longitude in decimal degrees between -180 and 180, got '\(longText.prefix(40))'")
+        }
+
+        let description = s.description ?? ""
+        try limit("description", description, settings.maximumDescription)
+        try limit("address_string", s.addressString, settings.maximumString)
+        for (name, value) in [("email", s.email), ("phone", s.phone), ("first_name", s.firstName), ("last_name", s.lastName),
+                              ("device_id", s.deviceId), ("account_id", s.accountId), ("address_id", s.addressId)] {
+            try limit(name, value, settings.maximumString)
+        }
+        if let email = s.email, !Self.looksLikeEmail(email) {
+            throw .invalidField(name: "email", reason: "is not an e-mail address")
+        }
+        if let url = s.mediaURL {
+            try limit("media_url", url, 2_048)
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
+                throw .invalidField(name: "media_url", reason: "must be an http or https URL")
+            }
+        }
+        let attributes = try AttributeRules.check(s.attributes, against: service, settings: settings)
+        let contact = ReporterContact(email: s.email, phone: s.phone, firstName: s.firstName, lastName: s.lastName,
+                                      deviceId: s.deviceId, accountId: s.accountId)
+        return (service, NewReport(serviceCode: service.code, description: description, attributes: attributes,
+                                   location: Coordinate(long, lat), address: s.addressString, mediaURL: s.mediaURL,
+                                   requestedAt: now, contact: contact, source: source))
+    }
+
+    private func limit(_ name: String, _ value: String?, _ maximum: Int) throws(IntakeError) {
+        if let value, value.count > maximum { throw .invalidField(name: name, reason: "is longer than \(maximum) characters (\(value.count))") }
+    }
+
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
+        let domain = parts[1]
+        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+    }
+
+    /// The nearest open report of the same service within the radius and the window, if any.
+    /// A failure to look is not a reason to refuse the report: it is then stored without a match.
+    func similarOpenReport(to report: NewReport, at now: Date) async -> Report? {
+        let r = settings.duplicateRadiusMetres
+        let p = report.location
+        let metresPerDegree = 111_320.0
+        let dLat = r / metresPerDegree
+        let dLon = r / (metresPerDegree * max(cos(p.y * Double.pi / 180), 0.01))
+        let box = BoundingBox(minX: p.x - dLon, minY: p.y - dLat, maxX: p.x + dLon, maxY: p.y + dLat)
+        guard let candidates = try? await store.openReports(serviceCode: report.serviceCode, within: box,
+                                                             since: now.addingTimeInterval(-settings.duplicateWindow)) else { return nil }
+        var best: (report: Report, distance: Double)?
+        for candidate in candidates {
+            let distance = Self.metres(p, candidate.details.location)
+            guard distance <= r else { continue }
+            if let b = best, b.distance < distance || (b.distance == distance && b.report.id < candidate.id) { continue }
+            best = (candidate, distance)
+        }
+        return best?.report
+    }
+
+    /// Great-circle distance (haversine); at 30 m its error is far below GPS error.
+    static func metres(_ a: Coordinate, _ b: Coordinate) -> Double {
+        let rad = Double.pi / 180
+        let dLat = (b.y - a.y) * rad, dLon = (b.x - a.x) * rad
+        let h = sin(dLat / 2) * sin(dLat / 2) + cos(a.y * rad) * cos(b.y * rad) * sin(dLon / 2) * sin(dLon / 2)
+        return 2 * 6_371_008.8 * asin(min(1, h.squareRoot()))
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import Geo
+import Hummingbird
+import Reports
+import Store
+
+/// GeoReport v2 requests: `POST requests`, `GET requests`, `GET requests/{id}`, `GET tokens/{token}`.
+struct Open311Requests: Sendable {
+    let intake: Intake
+    let reports: any ReportStore
+    let apiKeys: any APIKeyStore
+    let settings: Open311Settings
+    /// Request bodies above this are refused before they are read (the media limit plus the form).
+    static let maximumBody = 11 * 1024 * 1024
+    /// GET requests answers at most this many (the spec's default volume), or `page_size` up to it.
+    static let maximumPage = 1_000
+    /// The spec's longest date range.
+    static let maximumRange: TimeInterval = 90 * 24 * 3600
+
+    // MARK: POST requests
+
+    func create(_ request: Request, format: Open311Format) async throws -> Open311Node {
+        let fields = try await Self.fields(request)
+        let key = fields.last { $0.0 == "api_key" }?.1 ?? request.uri.queryParameters["api_key"].map(String.init) ?? ""
+        guard !key.isEmpty, try await apiKeys.apiKey(secret: key) != nil else {
+            throw Open311Error(.forbidden, key.isEmpty ? "api_key is required to create a request" : "Invalid api_key received -- can't proceed with create_request.")
+        }
+        let receipt: IntakeReceipt
+        do { receipt = try await intake.submit(Submission(fields: fields)) } catch {
+            throw Open311Error(error.isNotFound ? .notFound : .badRequest, error.description)
+        }
+        let notice = receipt.similar.map { "A similar report is already open nearby: request \($0.id). Yours is recorded too." }
+        let idOrToken: (String, Open311Node) = receipt.service.kind == .batch
+            ? ("token", .text(receipt.report.token)) : ("service_request_id", .text(String(receipt.report.id)))
+        return .list(item: "request", [.object([idOrToken, ("service_notice", notice.map(Open311Node.text))])])
+    }
+
+    /// The form fields of a POST: url-encoded (the spec's), or a JSON object.
+    static func fields(_ request: Request) async throws -> [(String, String)] {
+        let contentType = request.headers[.contentType]?.lowercased() ?? "application/x-www-form-urlencoded"
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: maximumBody) } catch {
+            throw Open311Error(.contentTooLarge, "the request body is larger than \(maximumBody / 1_048_576) MB")
+        }
+        let body = Data(buffer: buffer)
+        if contentType.hasPrefix("application/x-www-form-urlencoded") {
+            return try FormEncoding.decode(String(decoding: body, as: UTF8.self))
+        }
+        if contentType.hasPrefix("application/json") {
+            return try JSONForm.fields(body)
+        }
+        if contentType.hasPrefix("multipart/form-data") {
+            throw Open311Error(.unsupportedMediaType, "multipart/form-data (photo upload) is not accepted yet: send the photo's address as media_url")
+        }
+        throw Open311Error(.unsupportedMediaType, "send the request as application/x-www-form-urlencoded or application/json, not \(contentType)")
+    }
+
+    // MARK: GET requests
+
+    func list(_ request: Request, now: Date = Date()) async throws -> Open311Node {
+        let q = request.uri.queryParameters
+        func param(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        var query = ReportQuery()
+        if let ids = param("service_request_id") {
+            // It overrides every other argument.
+            query.ids = try ids.split(separator: ",").map { part in
+                guard let id = Int64(part.trimmingCharacters(in: .whitespaces)) else {
+                    throw Open311Error(.badRequest, "service_request_id must be a comma-separated list of request ids, got '\(ids.prefix(60))'")
+                }
+                return id
+            }
+        } else {
+            if let codes = param("service_code") { query.serviceCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            if let statuses = param("status") {
+                query.statuses = try statuses.split(separator: ",").flatMap { s -> [ReportStatus] in
+                    switch s.trimmingCharacters(in: .whitespaces).lowercased() {
+                    case "open": return [.open, .acknowledged, .inProgress]
+                    case "closed": return [.closed]
+                    default: throw Open311Error(.badRequest, "status must be open, closed or both (comma-separated), got '\(s)'")
+                    }
+                }
+            }
+            let (from, until) = try Self.dateRange(start: param("start_date"), end: param("end_date"), now: now)
+            query.requestedFrom = from
+            query.requestedUntil = until
+            if let bbox = param("bbox") { query.bbox = try Self.bbox(bbox) }
+            if let districts = param("district") { query.districtCodes = districts.split(separator: ",").map(String.init) }
+            let size = try Self.integer(param("page_size"), name: "page_size", default: Self.maximumPage, range: 1...Self.maximumPage)
+            let page = try Self.integer(param("page"), name: "page", default: 1, range: 1...1_000_000)
+            query.limit = size
+            query.offset = (page - 1) * size
+        }
+        let found = try await reports.reports(query)
+        return .list(item: "request", found.map(node))
+    }
+
+    /// start_date and end_date: both optional, each with an offset, at most 90 days apart; the
+    /// default is the 90 days before `end_date` (or now).
+    static func dateRange(start: String?, end: String?, now: Date) throws -> (Date, Date) {
+        func parse(_ text: String, _ name: String) throws -> Date {
+            guard let d = Open311Time.parse(text) else {
+                throw Open311Error(.badRequest, "\(name) must be an ISO 8601 date and time with an offset, e.g. 2026-11-21T00:00:00+02:00, got '\(text.prefix(40))'")
+            }
+            return d
+        }
+        let endDate = try end.map { try parse($0, "end_date") }
+        let startDate = try start.map { try parse($0, "start_date") }
+        // Without end_date: up to now, or 90 days after start_date if that is earlier.
+        let until = endDate ?? min(now.addingTimeInterval(0.001), startDate?.addingTimeInterval(maximumRange) ?? .distantFuture)
+        let from = startDate ?? until.addingTimeInterval(-maximumRange)
+        guard from <= until else { throw Open311Error(.badRequest, "start_date is after end_date") }
+        guard until.timeIntervalSince(from) <= maximumRange + 0.001 else {
+            throw Open311Error(.badRequest, "the range from start_date to end_date may not exceed 90 days")
+        }
+        return (from, until)
+    }
+
+    static func bbox(_ text: String) throws -> BoundingBox {
+        let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 4, parts[0] < parts[2], parts[1] < parts[3], parts.allSatisfy(\.isFinite) else {
+            throw Open311Error(.badRequest, "bbox must be min_long,min_lat,max_long,max_lat (WGS84, minimum before maximum), got '\(text.prefix(60))'")
+        }
+        return BoundingBox(minX: parts[0], minY: parts[1], maxX: parts[2], maxY: parts[3])
+    }
+
+    static func integer(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text else { return value }
+        guard let n = Int(text), range.contains(n) else {
+            throw Open311Error(.badRequest, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text.prefix(20))'")
+        }
+        return n
+    }
+
+    func one(id text: String) async throws -> Open311Node {
+        guard let id = Int64(text), let report = try await reports.report(id: id) else {
+            throw Open311Error(.notFound, "service_request_id '\(text.prefix(40))' not found")
+        }
+        return .list(item: "request", [node(report)])
+    }
+
+    func token(_ token: String) async throws -> Open311Node {
+        guard let report = try await reports.report(token: token) else { throw Open311Error(.notFound, "token '\(token.prefix(64))' not found") }
+        return .list(item: "request", [.object([("service_request_id", .text(String(report.id))), ("token", .text(report.token))])])
+    }
+
+    /// A request as the spec lists it. Personal data is never part of it.
+    func node(_ r: Report) -> Open311Node {
+        let d = r.details
+        let service = intake.services[d.serviceCode]
+        return .object([
+            ("service_request_id", .text(String(r.id))),
+            ("status", .text(d.status.open311)),
+            ("status_notes", r.statusNotes.map(Open311Node.text)),
+            ("service_name", .text(service?.name.text(settings.locale) ?? d.serviceCode)),
+            ("service_code", .text(d.serviceCode)),
+            ("description", .text(d.description)),
+            ("agency_responsible", service.map { .text($0.department) }),
+            ("service_notice", d.duplicateOf.map { .text("A similar report was already open nearby: request \($0).") }),
+            ("requested_datetime", .text(Open311Time.format(d.requestedAt))),
+            ("updated_datetime", .text(Open311Time.format(r.updatedAt))),
+            ("address", .text(d.address ?? "")),
+            ("address_id", .text("")),
+            ("zipcode", .text(d.zipcode ?? "")),
+            ("lat", .number(d.location.y)),
+            ("long", .number(d.location.x)),
+            ("media_url", .text(d.mediaURL ?? "")),
+        ])
+    }
+}
+
+/// `application/x-www-form-urlencoded`, as HTML forms and Open311 clients send it.
+enum FormEncoding {
+    static func decode(_ body: String) throws -> [(String, String)] {
+        try body.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func unescape(_ s: Substring) throws -> String {
+                guard let v = s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                    throw Open311Error(.badRequest, "the form is not valid application/x-www-form-urlencoded (bad %-escape in '\(s.prefix(40))')")
+                }
+                return v
+            }
+            return (try unescape(parts[0]), parts.count > 1 ? try unescape(parts[1]) : "")
+        }
+    }
+}
+
+/// A JSON object as form fields: strings, numbers and booleans as they are; `attribute` as an
+/// object of code → value or list of values.
+enum JSONForm {
+    static func fields(_ body: Data) throws -> [(String, String)] {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+            throw Open311Error(.badRequest, "the body is not a JSON object")
+        }
+        var fields: [(String, String)] = []
+        func scalar(_ v: Any) -> String? {
+            switch v {
+            case let s as String: return s
+            case let b as Bool: return b ? "true" : "false"
+            case let n as NSNumber: return n.stringValue
+            default: return nil
+            }
+        }
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+            if key == "attribute", let attributes = value as? [String: Any] {
+                for (code, v) in attributes.sorted(by: { $0.key < $1.key }) {
+                    if let list = v as? [Any] { fields += list.compactMap(scalar).map { ("attribute[\(code)][]", $0) } }
+                    else if let s = scalar(v) { fields.append(("attribute[\(code)]", s)) }
+                }
+            } else if let list = value as? [Any] {
+                fields += list.compactMap(scalar).map { (key, $0) }
+            } else if let s = scalar(value) {
+                fields.append((key, s))
+            }
+        }
+        return fields
+    }
+}

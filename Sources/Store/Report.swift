@@ -1,0 +1,120 @@
+import Foundation
+import Geo
+
+/// Where a report is in the city's work. Open311 sees `open` for the first three and `closed`
+/// for the last; the request-updates feed shows them as they are.
+public enum ReportStatus: String, Codable, Sendable, CaseIterable {
+    case open, acknowledged, inProgress = "in_progress", closed
+
+    /// The Open311 status: `open` or `closed`.
+    public var open311: String { self == .closed ? "closed" : "open" }
+}
+
+/// Why a report was closed.
+public enum Resolution: String, Codable, Sendable, CaseIterable {
+    case fixed, duplicate, notResponsible = "not_responsible", noFurtherAction = "no_further_action"
+}
+
+/// Who reported: personal data, stored for the city's use and never returned by a public
+/// endpoint or feed.
+public struct ReporterContact: Sendable, Hashable {
+    public var email, phone, firstName, lastName, deviceId, accountId: String?
+    public init(email: String? = nil, phone: String? = nil, firstName: String? = nil, lastName: String? = nil,
+                deviceId: String? = nil, accountId: String? = nil) {
+        self.email = email; self.phone = phone; self.firstName = firstName; self.lastName = lastName
+        self.deviceId = deviceId; self.accountId = accountId
+    }
+}
+
+/// A report about to be stored.
+public struct NewReport: Sendable, Hashable {
+    public var serviceCode: String
+    public var description: String
+    /// Attribute code → values (one for most datatypes, several for a multivaluelist).
+    public var attributes: [String: [String]]
+    public var location: Coordinate
+    public var districtCode: String?
+    public var address: String?
+    public var zipcode: String?
+    public var mediaURL: String?
+    public var duplicateOf: Int64?
+    public var requestedAt: Date
+    public var status: ReportStatus
+    public var resolution: Resolution?
+    /// When an imported report was closed (nil while open).
+    public var closedAt: Date?
+    public var contact: ReporterContact
+    /// The id in the system a report was imported from (idempotent imports), or nil.
+    public var externalId: String?
+    /// "open311", "web", "import:boston", ...
+    public var source: String
+
+    public init(serviceCode: String, description: String = "", attributes: [String: [String]] = [:], location: Coordinate,
+                districtCode: String? = nil, address: String? = nil, zipcode: String? = nil, mediaURL: String? = nil,
+                duplicateOf: Int64? = nil, requestedAt: Date = Date(), status: ReportStatus = .open, resolution: Resolution? = nil,
+                closedAt: Date? = nil, contact: ReporterContact = .init(), externalId: String? = nil, source: String = "open311") {
+        self.serviceCode = serviceCode; self.description = description; self.attributes = attributes
+        self.location = location; self.districtCode = districtCode; self.address = address; self.zipcode = zipcode
+        self.mediaURL = mediaURL; self.duplicateOf = duplicateOf; self.requestedAt = requestedAt; self.status = status
+        self.resolution = resolution; self.closedAt = closedAt; self.contact = contact; self.externalId = externalId
+        self.source = source
+    }
+}
+
+/// A stored report.
+public struct Report: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    /// The Open311 token, answered instead of the id for services of type `batch`.
+    public var token: String
+    public var details: NewReport
+    public var updatedAt: Date
+    /// The latest status note a staff member wrote, shown as Open311 `status_notes`.
+    public var statusNotes: String?
+
+    public init(id: Int64, token: String, details: NewReport, updatedAt: Date, statusNotes: String? = nil) {
+        self.id = id; self.token = token; self.details = details; self.updatedAt = updatedAt; self.statusNotes = statusNotes
+    }
+}
+
+/// A filter over reports. Empty lists mean "any".
+public struct ReportQuery: Sendable, Hashable {
+    public var ids: [Int64]?
+    public var serviceCodes: [String] = []
+    public var statuses: [ReportStatus] = []
+    public var requestedFrom: Date?
+    /// Exclusive.
+    public var requestedUntil: Date?
+    public var bbox: BoundingBox?
+    public var districtCodes: [String] = []
+    public var limit = 1000
+    public var offset = 0
+
+    public init(ids: [Int64]? = nil, serviceCodes: [String] = [], statuses: [ReportStatus] = [], requestedFrom: Date? = nil,
+                requestedUntil: Date? = nil, bbox: BoundingBox? = nil, districtCodes: [String] = [], limit: Int = 1000, offset: Int = 0) {
+        self.ids = ids; self.serviceCodes = serviceCodes; self.statuses = statuses; self.requestedFrom = requestedFrom
+        self.requestedUntil = requestedUntil; self.bbox = bbox; self.districtCodes = districtCodes; self.limit = limit; self.offset = offset
+    }
+}
+
+/// Persistence of reports.
+public protocol ReportStore: Sendable {
+    /// Stores the reports in one transaction and answers each; a batch whose transaction fails
+    /// is retried one report at a time, so one bad report fails alone.
+    func insertReports(_ reports: [NewReport]) async -> [Result<Report, StoreError>]
+
+    func report(id: Int64) async throws(StoreError) -> Report?
+
+    func report(token: String) async throws(StoreError) -> Report?
+
+    /// Newest first.
+    func reports(_ query: ReportQuery) async throws(StoreError) -> [Report]
+
+    /// Reports not closed, of `serviceCode`, requested since `since`, within `box`: the
+    /// candidates for "a similar report exists" (the caller measures the distance).
+    func openReports(serviceCode: String, within box: BoundingBox, since: Date) async throws(StoreError) -> [Report]
+
+    /// The external ids among `ids` that are stored already (for idempotent imports).
+    func existingExternalIds(_ ids: [String]) async throws(StoreError) -> Set<String>
+
+    func reportCount() async throws(StoreError) -> Int
+}

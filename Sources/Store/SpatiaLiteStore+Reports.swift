@@ -1,0 +1,142 @@
+import Foundation
+import Geo
+import GRDB
+
+extension SpatiaLiteStore: ReportStore {
+    private static let columns = """
+        id, token, external_id, service_code, status, resolution, status_notes, description, attributes, district_code,
+        lon, lat, address, zipcode, media_url, duplicate_of, requested_at, updated_at, closed_at, source,
+        email, phone, first_name, last_name, device_id, account_id
+        """
+
+    public func insertReports(_ reports: [NewReport]) async -> [Result<Report, StoreError>] {
+        do {
+            let stored = try await write { db in try reports.map { try Self.insert($0, db) } }
+            return stored.map { .success($0) }
+        } catch {
+            // One bad report (a repeated external id, say) must not fail the others with it.
+            guard reports.count > 1 else { return [.failure(error)] }
+            var results: [Result<Report, StoreError>] = []
+            for report in reports {
+                do { results.append(.success(try await write { db in try Self.insert(report, db) })) } catch {
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
+    private static func insert(_ r: NewReport, _ db: Database) throws -> Report {
+        let token = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO reports (token, external_id, service_code, status, resolution, description, attributes, district_code,
+                                 lon, lat, address, zipcode, media_url, duplicate_of, requested_at, updated_at, closed_at, source,
+                                 email, phone, first_name, last_name, device_id, account_id, geom)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, MakePoint(?, ?, 4326))
+            """)
+        // A report is last updated when it was made, or closed (imports bring closed ones).
+        let updated = r.closedAt ?? r.requestedAt
+        let c = r.contact
+        try statement.execute(arguments: [
+            token, r.externalId, r.serviceCode, r.status.rawValue, r.resolution?.rawValue, r.description,
+            encodeAttributes(r.attributes), r.districtCode, r.location.x, r.location.y, r.address, r.zipcode, r.mediaURL,
+            r.duplicateOf, millis(r.requestedAt), millis(updated), r.closedAt.map(millis), r.source,
+            c.email, c.phone, c.firstName, c.lastName, c.deviceId, c.accountId, r.location.x, r.location.y,
+        ])
+        return Report(id: db.lastInsertedRowID, token: token, details: r, updatedAt: date(millis(updated)))
+    }
+
+    public func report(id: Int64) async throws(StoreError) -> Report? {
+        try await read { db in try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM reports WHERE id = ?", arguments: [id]).map(Self.report) }
+    }
+
+    public func report(token: String) async throws(StoreError) -> Report? {
+        try await read { db in try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM reports WHERE token = ?", arguments: [token]).map(Self.report) }
+    }
+
+    public func reports(_ query: ReportQuery) async throws(StoreError) -> [Report] {
+        var clauses: [String] = []
+        var arguments: [DatabaseValue] = []
+        func list<T: DatabaseValueConvertible>(_ column: String, _ values: [T]) {
+            clauses.append("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))")
+            arguments.append(contentsOf: values.map(\.databaseValue))
+        }
+        if let ids = query.ids {
+            if ids.isEmpty { return [] }
+            list("id", ids)
+        }
+        if !query.serviceCodes.isEmpty { list("service_code", query.serviceCodes) }
+        if !query.statuses.isEmpty { list("status", query.statuses.map(\.rawValue)) }
+        if !query.districtCodes.isEmpty { list("district_code", query.districtCodes) }
+        if let from = query.requestedFrom { clauses.append("requested_at >= ?"); arguments.append(millis(from).databaseValue) }
+        if let until = query.requestedUntil { clauses.append("requested_at < ?"); arguments.append(millis(until).databaseValue) }
+        if let box = query.bbox {
+            clauses.append(Self.inBox)
+            arguments.append(contentsOf: [box.minX, box.minY, box.maxX, box.maxY].map(\.databaseValue))
+        }
+        let sql = "SELECT \(Self.columns) FROM reports" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND "))
+            + " ORDER BY requested_at DESC, id DESC LIMIT ? OFFSET ?"
+        arguments.append(query.limit.databaseValue)
+        arguments.append(query.offset.databaseValue)
+        let statementArguments = StatementArguments(arguments)
+        return try await read { db in try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.report) }
+    }
+
+    /// Rows whose point lies in a box, through the R*Tree.
+    private static let inBox = """
+        id IN (SELECT ROWID FROM SpatialIndex WHERE f_table_name = 'reports' AND f_geometry_column = 'geom'
+               AND search_frame = BuildMbr(?, ?, ?, ?, 4326))
+        """
+
+    public func openReports(serviceCode: String, within box: BoundingBox, since: Date) async throws(StoreError) -> [Report] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.columns) FROM reports
+                WHERE service_code = ? AND status <> 'closed' AND requested_at >= ? AND \(Self.inBox)
+                """, arguments: [serviceCode, millis(since), box.minX, box.minY, box.maxX, box.maxY]).map(Self.report)
+        }
+    }
+
+    public func existingExternalIds(_ ids: [String]) async throws(StoreError) -> Set<String> {
+        try await read { db in
+            var found = Set<String>()
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                found.formUnion(try String.fetchAll(db, sql: "SELECT external_id FROM reports WHERE external_id IN (\(marks))",
+                                                    arguments: StatementArguments(chunk)))
+            }
+            return found
+        }
+    }
+
+    public func reportCount() async throws(StoreError) -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reports") ?? 0 }
+    }
+
+    static func report(_ row: Row) -> Report {
+        let details = NewReport(
+            serviceCode: row["service_code"], description: row["description"],
+            attributes: decodeAttributes(row["attributes"]), location: Coordinate(row["lon"], row["lat"]),
+            districtCode: row["district_code"], address: row["address"], zipcode: row["zipcode"], mediaURL: row["media_url"],
+            duplicateOf: row["duplicate_of"], requestedAt: date(row["requested_at"]),
+            status: ReportStatus(rawValue: row["status"]) ?? .open, resolution: (row["resolution"] as String?).flatMap(Resolution.init),
+            closedAt: (row["closed_at"] as Int64?).map(date),
+            contact: ReporterContact(email: row["email"], phone: row["phone"], firstName: row["first_name"], lastName: row["last_name"],
+                                     deviceId: row["device_id"], accountId: row["account_id"]),
+            externalId: row["external_id"], source: row["source"])
+        return Report(id: row["id"], token: row["token"], details: details, updatedAt: date(row["updated_at"]), statusNotes: row["status_notes"])
+    }
+
+    static func encodeAttributes(_ attributes: [String: [String]]) -> String {
+        guard !attributes.isEmpty, let data = try? JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeAttributes(_ text: String) -> [String: [String]] {
+        guard text != "{}", let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String]] else { return [:] }
+        return object
+    }
+}
+
+func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
