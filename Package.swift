@@ -58,10 +58,10 @@ let package = Package(
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CSpatiaLite", "CProj", "CGEOS", "CCairo"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Geo"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Geo", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -43,7 +43,8 @@ struct CLI {
 @Suite(.serialized) struct CLITests {
     @Test(arguments: [["--help"], ["serve", "--help"], ["districts", "--help"], ["districts", "import", "--help"],
                       ["districts", "list", "--help"], ["districts", "locate", "--help"],
-                      ["services", "import", "--help"], ["services", "list", "--help"]])
+                      ["services", "import", "--help"], ["services", "list", "--help"],
+                      ["apikeys", "add", "--help"], ["apikeys", "list", "--help"], ["apikeys", "revoke", "--help"]])
     func everyCommandHasHelp(_ args: [String]) throws {
         let r = try CLI().run(args, withDatabase: false)
         #expect(r.status == 0)
@@ -80,6 +81,21 @@ struct CLI {
         #expect(list.stdout.contains("fallen_tree") && list.stdout.contains("blocking_road*"))
         let missing = try cli.run(["services", "import", "no/such.json"])
         #expect(missing.status != 0 && missing.stderr.contains("no such file"))
+    }
+
+    @Test func apiKeysAddListRevoke() throws {
+        let cli = CLI()
+        let added = try cli.run(["apikeys", "add", "kaunas-app"])
+        #expect(added.status == 0)
+        let secret = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(secret.hasPrefix("mk_") && secret.count == 67)
+        #expect(added.stderr.contains("not shown again"))
+        let list = try cli.run(["apikeys", "list"])
+        #expect(list.stdout.contains("kaunas-app") && list.stdout.contains(String(secret.prefix(10))) && !list.stdout.contains(secret))
+        #expect(try cli.run(["apikeys", "add", "kaunas-app"]).stderr.contains("exists already"))
+        #expect(try cli.run(["apikeys", "revoke", "kaunas-app"]).status == 0)
+        let again = try cli.run(["apikeys", "revoke", "kaunas-app"])
+        #expect(again.status != 0 && again.stderr.contains("no active API key"))
     }
 
     @Test func batchLocateWritesADistrictColumn() throws {
