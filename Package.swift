@@ -39,7 +39,7 @@ let package = Package(
         // Districts: import (read, reproject, repair, check topology) and point location.
         .target(name: "Districts", dependencies: ["Geo", "Store", "CSV"]),
         // Reports: the service catalogue, intake, the status workflow.
-        .target(name: "Reports", dependencies: ["Districts", "Store", "Geo"]),
+        .target(name: "Reports", dependencies: ["Districts", "Store", "Geo", "CSV"]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
             "Districts", "Reports", "Store",

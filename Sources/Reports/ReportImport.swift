@@ -1,0 +1,208 @@
+import CSV
+import Districts
+import Foundation
+import Geo
+import Store
+
+/// How the columns and categories of another city's 311 export map onto Miestas
+/// (`Data/mappings/NAME.json`).
+public struct ImportMapping: Decodable, Sendable {
+    public struct Columns: Decodable, Sendable {
+        public var externalId: String
+        public var requestedAt: String
+        public var closedAt: String?
+        public var status: String
+        public var category: String
+        public var description: String?
+        public var latitude: String
+        public var longitude: String
+        public var address: String?
+        public var zipcode: String?
+        enum CodingKeys: String, CodingKey {
+            case externalId = "external_id", requestedAt = "requested_at", closedAt = "closed_at", status, category
+            case description, latitude, longitude, address, zipcode
+        }
+    }
+    public var name: String
+    public var columns: Columns
+    /// The zone of times written without an offset.
+    public var timeZone: String
+    /// Source status → Miestas status (`open`, `closed`, ...).
+    public var statuses: [String: String]
+    /// Source category → service code. Categories not listed keep a code of their own.
+    public var categories: [String: String]
+    enum CodingKeys: String, CodingKey { case name, columns, timeZone = "time_zone", statuses, categories }
+
+    /// `boston` → `Data/mappings/boston.json`; anything with a slash or `.json` is a path.
+    public static func load(_ nameOrPath: String) throws(ReportImportError) -> ImportMapping {
+        let path = nameOrPath.contains("/") || nameOrPath.hasSuffix(".json") ? nameOrPath : "Data/mappings/\(nameOrPath).json"
+        guard let data = FileManager.default.contents(atPath: path) else { throw .mapping("no mapping file \(path)") }
+        do { return try JSONDecoder().decode(ImportMapping.self, from: data) } catch let e as DecodingError {
+            throw .mapping("\(path): \(e.readableDescription)")
+        } catch { throw .mapping("\(path): \(error)") }
+    }
+
+    /// The code a category is stored under: the mapped service, else a code made of its words
+    /// ("Sign Repair" → "sign_repair").
+    public func serviceCode(for category: String) -> String {
+        if let mapped = categories[category] { return mapped }
+        var code = ""
+        for scalar in category.lowercased().unicodeScalars {
+            if CharacterSet.alphanumerics.contains(scalar) { code.unicodeScalars.append(scalar) } else if !code.hasSuffix("_") { code += "_" }
+        }
+        let trimmed = code.trimmingCharacters(in: CharacterSet(charactersIn: "_"))
+        return trimmed.isEmpty ? "uncategorised" : trimmed
+    }
+}
+
+public enum ReportImportError: Error, Equatable, Sendable, CustomStringConvertible {
+    case mapping(String)
+    case unreadable(path: String, reason: String)
+    case missingColumn(String, available: [String])
+    case store(String)
+
+    public var description: String {
+        switch self {
+        case .mapping(let reason): "bad import mapping: \(reason)"
+        case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
+        case .missingColumn(let column, let available): "the file has no column '\(column)' (it has: \(available.joined(separator: ", ")))"
+        case .store(let reason): "the import could not be stored: \(reason)"
+        }
+    }
+}
+
+/// What an import did.
+public struct ReportImportSummary: Sendable {
+    public var rows = 0
+    public var imported = 0
+    /// Rows whose external id is stored already (imports are idempotent).
+    public var alreadyThere = 0
+    /// Reason → rows refused for it, with the first few row numbers (1 = the first data row).
+    public var rejected: [String: (count: Int, examples: [Int])] = [:]
+    public var perDistrict: [String: Int] = [:]
+    public var unmappedCategories: [String: Int] = [:]
+    public var pileUps: [LocationPileUp] = []
+    public var seconds = 0.0
+
+    public var rejectedCount: Int { rejected.values.reduce(0) { $0 + $1.count } }
+}
+
+/// Imports a 311 CSV export through a mapping: located, idempotent by external id, stored in
+/// large transactions, with every refused row counted under its reason.
+public struct ReportImporter: Sendable {
+    public let store: any ReportStore
+    public let locator: DistrictLocator
+    public static let batchSize = 5_000
+
+    public init(store: any ReportStore, locator: DistrictLocator) { self.store = store; self.locator = locator }
+
+    public func importCSV(_ path: String, mapping: ImportMapping, progress: (String) -> Void = { _ in }) async throws(ReportImportError) -> ReportImportSummary {
+        let started = Date()
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
+        let table: CSVTable
+        do { table = try CSV.read(data) } catch { throw .unreadable(path: path, reason: error.description) }
+        let c = mapping.columns
+        func column(_ name: String?) throws(ReportImportError) -> Int? {
+            guard let name else { return nil }
+            guard let index = table.column(name) else { throw .missingColumn(name, available: table.header) }
+            return index
+        }
+        let idColumn = try column(c.externalId)!, openedColumn = try column(c.requestedAt)!, statusColumn = try column(c.status)!
+        let categoryColumn = try column(c.category)!, latColumn = try column(c.latitude)!, lonColumn = try column(c.longitude)!
+        let closedColumn = try column(c.closedAt), descriptionColumn = try column(c.description)
+        let addressColumn = try column(c.address), zipColumn = try column(c.zipcode)
+        guard let zone = TimeZone(identifier: mapping.timeZone) else { throw .mapping("unknown time zone '\(mapping.timeZone)'") }
+        let times = LocalTimeParser(timeZone: zone)
+        progress("read \(table.rows.count) rows from \(path)")
+
+        var summary = ReportImportSummary()
+        summary.rows = table.rows.count
+        let existing: Set<String>
+        do { existing = try await store.existingExternalIds(table.rows.compactMap { idColumn < $0.count ? $0[idColumn] : nil }) } catch {
+            throw .store(error.description)
+        }
+        func reject(_ reason: String, _ row: Int) {
+            summary.rejected[reason, default: (0, [])].count += 1
+            if summary.rejected[reason]!.examples.count < 5 { summary.rejected[reason]!.examples.append(row) }
+        }
+        var batch: [NewReport] = []
+        var located: [(location: Coordinate, serviceCode: String)] = []
+        var seen = Set<String>()
+        var ticker = ProgressTicker(total: table.rows.count, label: "imported")
+
+        for (index, row) in table.rows.enumerated() {
+            let n = index + 1
+            func field(_ i: Int?) -> String? {
+                guard let i, i < row.count else { return nil }
+                let v = row[i].trimmingCharacters(in: .whitespaces)
+                return v.isEmpty ? nil : v
+            }
+            guard let id = field(idColumn) else { reject("no \(c.externalId)", n); continue }
+            if existing.contains(id) { summary.alreadyThere += 1; continue }
+            guard seen.insert(id).inserted else { reject("\(c.externalId) repeated in the file", n); continue }
+            guard let lat = field(latColumn).flatMap(Double.init), let lon = field(lonColumn).flatMap(Double.init) else {
+                reject("no coordinates", n); continue
+            }
+            let point = Coordinate(lon, lat)
+            guard DistrictLocator.isValid(point) else { reject("coordinates out of range", n); continue }
+            guard let district = locator.locate(point) else { reject("outside every district", n); continue }
+            guard let opened = field(openedColumn).flatMap(times.parse) else { reject("bad or missing \(c.requestedAt) time", n); continue }
+            guard let rawStatus = field(statusColumn), let statusName = mapping.statuses[rawStatus], let status = ReportStatus(rawValue: statusName) else {
+                reject("unknown status '\(field(statusColumn) ?? "")'", n); continue
+            }
+            let closed = field(closedColumn).flatMap(times.parse)
+            let category = field(categoryColumn) ?? ""
+            if mapping.categories[category] == nil { summary.unmappedCategories[category, default: 0] += 1 }
+            let code = mapping.serviceCode(for: category)
+            batch.append(NewReport(serviceCode: code, description: field(descriptionColumn) ?? "", location: point,
+                                   districtCode: district.code, address: field(addressColumn), zipcode: field(zipColumn),
+                                   requestedAt: opened, status: status, closedAt: status == .closed ? (closed ?? opened) : nil,
+                                   externalId: id, source: "import:\(mapping.name)"))
+            located.append((point, code))
+            summary.perDistrict[district.code, default: 0] += 1
+            if batch.count >= Self.batchSize { try await flush(&batch, into: &summary) }
+            if let line = ticker.advance() { progress(line) }
+        }
+        try await flush(&batch, into: &summary)
+        summary.pileUps = DataQuality.pileUps(located)
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    private func flush(_ batch: inout [NewReport], into summary: inout ReportImportSummary) async throws(ReportImportError) {
+        guard !batch.isEmpty else { return }
+        let results = await store.insertReports(batch)
+        for (report, result) in zip(batch, results) {
+            switch result {
+            case .success: summary.imported += 1
+            case .failure(let e):
+                summary.perDistrict[report.districtCode ?? "", default: 1] -= 1
+                summary.rejected["not stored: \(e)", default: (0, [])].count += 1
+            }
+        }
+        batch.removeAll(keepingCapacity: true)
+    }
+}
+
+/// "2015-01-01T00:20:09" (no offset) read as local time in one zone; values with an offset too.
+struct LocalTimeParser {
+    let timeZone: TimeZone
+    private let calendar: Calendar
+
+    init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        self.calendar = calendar
+    }
+
+    func parse(_ text: String) -> Date? {
+        if let withOffset = Open311Time.parse(text) { return withOffset }
+        // yyyy-MM-ddTHH:mm:ss, or with a space.
+        let digits = text.split(whereSeparator: { "-T :".contains($0) }).compactMap { Int($0) }
+        guard digits.count >= 5, (1...12).contains(digits[1]), (1...31).contains(digits[2]) else { return nil }
+        let parts = DateComponents(year: digits[0], month: digits[1], day: digits[2], hour: digits[3], minute: digits[4],
+                                   second: digits.count > 5 ? digits[5] : 0)
+        return calendar.date(from: parts)
+    }
+}

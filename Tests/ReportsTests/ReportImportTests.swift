@@ -1,0 +1,102 @@
+import Districts
+import Foundation
+import Geo
+import Store
+import Testing
+@testable import Reports
+
+@Suite struct ReportImportTests {
+    static let mapping = IntakeWorkspace.repository.appendingPathComponent("Data/mappings/boston.json").path
+
+    @Test func badRowsAreRefusedWithReasonsAndGoodOnesStored() async throws {
+        let w = try await IntakeWorkspace()  // Kaunas's elderships
+        let csv = """
+            case_id,opened,closed,status,category,subject,reason,department,title,latitude,longitude,ward,neighborhood,council_district,street,zipcode,source
+            1,2015-01-01T00:20:09,2015-01-02T09:08:42,Closed,Street Light Outages,,,,Lamp out,54.9,23.93,,,,Laisvės al. 1,44001,
+            2,2015-01-02T10:00:00,,Open,Sign Repair,,,,Bent sign,54.9,23.93,,,,,,
+            3,2015-01-03T10:00:00,,Open,Sign Repair,,,,No place,,,,,,,,
+            4,not a time,,Open,Sign Repair,,,,Bad time,54.9,23.93,,,,,,
+            5,2015-01-03T10:00:00,,Pending,Sign Repair,,,,Odd status,54.9,23.93,,,,,,
+            6,2015-01-03T10:00:00,,Open,Sign Repair,,,,Boston,42.35,-71.06,,,,,,
+            1,2015-01-03T10:00:00,,Open,Sign Repair,,,,Same id again,54.9,23.93,,,,,,
+            """
+        let path = w.directory.appendingPathComponent("small.csv").path
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
+        let importer = ReportImporter(store: w.store, locator: w.intake.locator)
+        let summary = try await importer.importCSV(path, mapping: try ImportMapping.load(Self.mapping))
+        #expect(summary.rows == 7 && summary.imported == 2)
+        #expect(summary.rejected["no coordinates"]?.examples == [3])
+        #expect(summary.rejected["bad or missing opened time"]?.examples == [4])
+        #expect(summary.rejected["unknown status 'Pending'"]?.examples == [5])
+        #expect(summary.rejected["outside every district"]?.examples == [6])
+        #expect(summary.rejected["case_id repeated in the file"]?.examples == [7])
+        let stored = try await w.store.reports(ReportQuery())
+        let light = try #require(stored.first { $0.details.externalId == "1" })
+        #expect(light.details.serviceCode == "street_light" && light.details.status == .closed)
+        #expect(light.details.address == "Laisvės al. 1" && light.details.districtCode == "zaliakalnis")
+        // Local Boston time (EST, UTC-5) read as such.
+        #expect(light.details.requestedAt == ISO8601DateFormatter().date(from: "2015-01-01T05:20:09Z"))
+        #expect(light.details.closedAt == ISO8601DateFormatter().date(from: "2015-01-02T14:08:42Z"))
+        #expect(stored.first { $0.details.externalId == "2" }?.details.serviceCode == "sign_repair")
+        #expect(summary.unmappedCategories == ["Sign Repair": 1])
+        // Again: nothing new.
+        let again = try await importer.importCSV(path, mapping: try ImportMapping.load(Self.mapping))
+        #expect(again.imported == 0 && again.alreadyThere == 3)  // ids 1 (twice) and 2
+    }
+
+    @Test func mappingErrorsAreClear() throws {
+        #expect(throws: ReportImportError.mapping("no mapping file Data/mappings/atlantis.json")) { try ImportMapping.load("atlantis") }
+        let m = try ImportMapping.load(Self.mapping)
+        #expect(m.serviceCode(for: "Heat - Excessive  Insufficient") == "heat_excessive_insufficient")
+        #expect(m.serviceCode(for: "Request for Pothole Repair") == "pothole")
+    }
+
+    @Test func exportsCarryNoPersonalData() async throws {
+        let w = try await IntakeWorkspace()
+        _ = try await w.intake.submit(Submission(serviceCode: "graffiti", lat: "54.9", long: "23.93", description: "Ant tilto",
+                                                 email: "ona@example.lt", phone: "+37069999999", firstName: "Ona", lastName: "Onaitė"))
+        let reports = try await w.store.reports(ReportQuery())
+        let csv = ReportExport.csvHeader() + ReportExport.csvLines(reports)
+        let geojson = String(decoding: ReportExport.geoJSON(reports), as: UTF8.self)
+        for text in [csv, geojson] {
+            #expect(text.contains("Ant tilto"))
+            for secret in ["ona@example.lt", "69999999", "Onait"] { #expect(!text.contains(secret)) }
+        }
+        let parsed = try GeoJSON.decodeFeatureCollection(Data(geojson.utf8))
+        #expect(parsed.features.first?.geometry == .point(Coordinate(23.93, 54.9)))
+        #expect(parsed.features.first?.properties["district"] == .string("zaliakalnis"))
+    }
+}
+
+/// The whole Boston file: 58,119 rows, 22 wards.
+@Suite struct BostonImportTests {
+    @Test func importsTheRealFileIdempotentlyAndFindsTheCityHallPileUp() async throws {
+        let shared = IntakeWorkspace.repository.deletingLastPathComponent().appendingPathComponent("shared/data")
+        let csv = shared.appendingPathComponent("boston-311-2015-h1.csv").path, wards = shared.appendingPathComponent("boston-wards.geojson").path
+        guard FileManager.default.fileExists(atPath: csv), FileManager.default.fileExists(atPath: wards) else {
+            print("skipping: ../shared/data is absent"); return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("miestas-boston-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SpatiaLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
+        _ = try await DistrictImporter(store: store).importFile(wards, options: .init(nameField: "WARD", codeField: "WARD"))
+        let locator = try DistrictLocator(districts: try await store.districts())
+        let importer = ReportImporter(store: store, locator: locator)
+        let mapping = try ImportMapping.load(ReportImportTests.mapping)
+        let summary = try await importer.importCSV(csv, mapping: mapping)
+        #expect(summary.rows == 58_119)
+        #expect(summary.imported == 58_109)
+        #expect(summary.rejected["outside every district"]?.count == 10)
+        #expect(summary.perDistrict.values.reduce(0, +) == 58_109)
+        let cityHall = try #require(summary.pileUps.first)
+        #expect(cityHall.location == Coordinate(-71.0587, 42.3594))
+        #expect(cityHall.reports > 5_000 && cityHall.services > 50)
+        #expect(try await store.reportCount() == 58_109)
+        let open = try await store.reports(ReportQuery(statuses: [.open], limit: 100_000))
+        // The file has 8,993 open rows; at most the 10 refused ones are missing.
+        #expect((8_983...8_993).contains(open.count))
+        let again = try await importer.importCSV(csv, mapping: mapping)
+        #expect(again.imported == 0 && again.alreadyThere == 58_109)
+        #expect(try await store.reportCount() == 58_109)
+    }
+}
