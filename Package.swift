@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -40,18 +41,20 @@ let package = Package(
         .target(name: "Districts", dependencies: ["Geo", "Store", "CSV"]),
         // Reports: the service catalogue, intake, the status workflow.
         .target(name: "Reports", dependencies: ["Districts", "Store", "Geo", "CSV"]),
+        // Staff accounts: bcrypt passwords and bearer tokens.
+        .target(name: "Staff", dependencies: ["Store", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
-            "Districts", "Reports", "Store",
+            "Districts", "Reports", "Staff", "Store",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "miestas", dependencies: [
-            "Server", "Districts", "Reports", "Store", "Geo", "CSV",
+            "Server", "Districts", "Reports", "Staff", "Store", "Geo", "CSV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
-            "Districts", "Store", "Geo", "CSV",
+            "Districts", "Reports", "Store", "Geo", "CSV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tools/bench/Sources/MiestasBench"),
 

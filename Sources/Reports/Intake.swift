@@ -19,28 +19,44 @@ public struct IntakeSettings: Sendable {
 public struct IntakeReceipt: Sendable {
     public var report: Report
     public var service: Service
-    public var similar: Report?
+    /// The id of the nearest open report of the same service (also the report's `duplicateOf`).
+    public var similarId: Int64?
 }
 
 /// validate → locate the district → refuse points outside every district → look for a similar
 /// open report → persist through the group-committing writer.
 public final class Intake: Sendable {
+    /// The catalogue, in its order, and by code.
+    public let catalogue: [Service]
     public let services: [String: Service]
     public let locator: DistrictLocator
     public let store: any ReportStore
     public let settings: IntakeSettings
+    /// Open reports near each other, for the duplicate search.
+    public let openReports: OpenReportIndex
     private let writer: GroupCommitter<NewReport, Report>
 
+    /// Call `loadOpenReports()` before taking reports, so that reports already open count.
     public init(services: [Service], locator: DistrictLocator, store: any ReportStore, settings: IntakeSettings = .init()) {
+        self.catalogue = services
         self.services = Dictionary(services.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         self.locator = locator
         self.store = store
         self.settings = settings
         writer = GroupCommitter { batch in await store.insertReports(batch) }
+        let centre = locator.districts.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1.geometry.boundingBox) }
+        openReports = OpenReportIndex(cellMetres: settings.duplicateRadiusMetres, latitude: centre.isEmpty ? 0 : centre.center.y)
+    }
+
+    /// Fills the open-report index from the store.
+    public func loadOpenReports(now: Date = Date()) async throws(StoreError) {
+        try await openReports.load(from: store, since: now.addingTimeInterval(-settings.duplicateWindow))
     }
 
     /// Reports waiting for the writer's next transaction.
     public var writerQueueDepth: Int { get async { await writer.queueDepth } }
+    /// Transactions the writer has committed, and the reports in them.
+    public var writerTotals: (batches: Int, items: Int) { get async { (await writer.batches, await writer.items) } }
 
     public func submit(_ submission: Submission, source: String = "open311", at now: Date = Date()) async throws(IntakeError) -> IntakeReceipt {
         let (service, report) = try validate(submission, source: source, at: now)
@@ -49,14 +65,11 @@ public final class Intake: Sendable {
             throw .outsideServiceArea(lat: new.location.y, long: new.location.x)
         }
         new.districtCode = district.code
-        let similar = await similarOpenReport(to: new, at: now)
-        new.duplicateOf = similar?.id
-        do {
-            let stored = try await writer.submit(new)
-            return IntakeReceipt(report: stored, service: service, similar: similar)
-        } catch {
-            throw .unavailable("\(error)")
-        }
+        new.duplicateOf = similarOpenReport(to: new, at: now)
+        let stored: Report
+        do { stored = try await writer.submit(new) } catch { throw .unavailable("\(error)") }
+        openReports.update(stored)
+        return IntakeReceipt(report: stored, service: service, similarId: new.duplicateOf)
     }
 
     /// Every check that needs no database: the service, the place, the text and the attributes.
@@ -65,7 +78,8 @@ public final class Intake: Sendable {
         guard let service = services[code] else { throw .unknownService(code) }
 
         guard let latText = s.lat, let longText = s.long else {
-            throw (s.addressString != nil || s.addressId != nil) ? .addressWithoutCoordinates : .noCoordinates
+            if s.addressString != nil || s.addressId != nil { throw .addressWithoutCoordinates }
+            throw .noCoordinates
         }
         guard let lat = Double(latText.trimmingCharacters(in: .whitespaces)), lat.isFinite, abs(lat) <= 90 else {
             throw .invalidField(name: "lat", reason: "must be a latitude in decimal degrees between -90 and 90, got '\(latText.prefix(40))'")
@@ -77,18 +91,19 @@ public final class Intake: Sendable {
         let description = s.description ?? ""
         try limit("description", description, settings.maximumDescription)
         try limit("address_string", s.addressString, settings.maximumString)
-        for (name, value) in [("email", s.email), ("phone", s.phone), ("first_name", s.firstName), ("last_name", s.lastName),
-                              ("device_id", s.deviceId), ("account_id", s.accountId), ("address_id", s.addressId)] {
-            try limit(name, value, settings.maximumString)
-        }
+        try limit("email", s.email, settings.maximumString)
+        try limit("phone", s.phone, settings.maximumString)
+        try limit("first_name", s.firstName, settings.maximumString)
+        try limit("last_name", s.lastName, settings.maximumString)
+        try limit("device_id", s.deviceId, settings.maximumString)
+        try limit("account_id", s.accountId, settings.maximumString)
+        try limit("address_id", s.addressId, settings.maximumString)
         if let email = s.email, !Self.looksLikeEmail(email) {
             throw .invalidField(name: "email", reason: "is not an e-mail address")
         }
         if let url = s.mediaURL {
             try limit("media_url", url, 2_048)
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
-                throw .invalidField(name: "media_url", reason: "must be an http or https URL")
-            }
+            if !Self.isWebURL(url) { throw .invalidField(name: "media_url", reason: "must be an http or https URL") }
         }
         let attributes = try AttributeRules.check(s.attributes, against: service, settings: settings)
         let contact = ReporterContact(email: s.email, phone: s.phone, firstName: s.firstName, lastName: s.lastName,
@@ -102,6 +117,11 @@ public final class Intake: Sendable {
         if let value, value.count > maximum { throw .invalidField(name: name, reason: "is longer than \(maximum) characters (\(value.count))") }
     }
 
+    static func isWebURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), url.host != nil else { return false }
+        return scheme == "http" || scheme == "https"
+    }
+
     static func looksLikeEmail(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
@@ -109,25 +129,17 @@ public final class Intake: Sendable {
         return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
     }
 
-    /// The nearest open report of the same service within the radius and the window, if any.
-    /// A failure to look is not a reason to refuse the report: it is then stored without a match.
-    func similarOpenReport(to report: NewReport, at now: Date) async -> Report? {
-        let r = settings.duplicateRadiusMetres
+    /// The id of the nearest open report of the same service within the radius and the window.
+    func similarOpenReport(to report: NewReport, at now: Date) -> Int64? {
         let p = report.location
-        let metresPerDegree = 111_320.0
-        let dLat = r / metresPerDegree
-        let dLon = r / (metresPerDegree * max(cos(p.y * Double.pi / 180), 0.01))
-        let box = BoundingBox(minX: p.x - dLon, minY: p.y - dLat, maxX: p.x + dLon, maxY: p.y + dLat)
-        guard let candidates = try? await store.openReports(serviceCode: report.serviceCode, within: box,
-                                                             since: now.addingTimeInterval(-settings.duplicateWindow)) else { return nil }
-        var best: (report: Report, distance: Double)?
-        for candidate in candidates {
-            let distance = Self.metres(p, candidate.details.location)
-            guard distance <= r else { continue }
-            if let b = best, b.distance < distance || (b.distance == distance && b.report.id < candidate.id) { continue }
-            best = (candidate, distance)
+        var best: (id: Int64, distance: Double)?
+        for candidate in openReports.candidates(serviceCode: report.serviceCode, near: p, since: now.addingTimeInterval(-settings.duplicateWindow)) {
+            let distance = Self.metres(p, candidate.location)
+            guard distance <= settings.duplicateRadiusMetres else { continue }
+            if let b = best, b.distance < distance || (b.distance == distance && b.id < candidate.id) { continue }
+            best = (candidate.id, distance)
         }
-        return best?.report
+        return best?.id
     }
 
     /// Great-circle distance (haversine); at 30 m its error is far below GPS error.

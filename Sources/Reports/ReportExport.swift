@@ -9,7 +9,7 @@ public enum ReportExport {
     public static let columns = ["id", "service_code", "status", "resolution", "description", "district", "lon", "lat",
                                  "address", "zipcode", "requested_at", "updated_at", "closed_at", "duplicate_of", "source"]
 
-    static func values(_ r: Report) -> [String] {
+    public static func values(_ r: Report) -> [String] {
         let d = r.details
         return [String(r.id), d.serviceCode, d.status.rawValue, d.resolution?.rawValue ?? "", d.description, d.districtCode ?? "",
                 String(d.location.x), String(d.location.y), d.address ?? "", d.zipcode ?? "", Open311Time.format(d.requestedAt),

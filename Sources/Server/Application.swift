@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Reports
+import Staff
 import Store
 
 /// Where and how the server listens.
@@ -27,6 +28,7 @@ public struct AppServices: Sendable {
     public static func load(store: SpatiaLiteStore, open311: Open311Settings = .init()) async throws -> AppServices {
         let locator = try DistrictLocator(districts: try await store.districts())
         let intake = Intake(services: try await store.services(), locator: locator, store: store)
+        try await intake.loadOpenReports()
         return AppServices(store: store, locator: locator, intake: intake, open311: open311)
     }
 }
@@ -47,7 +49,11 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     router.add(middleware: ProblemMiddleware())
     HealthController(services: services).register(on: router)
     LocateController(locator: services.locator).register(on: router)
-    let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: services.store, settings: services.open311)
-    Open311Controller(services: services.store, settings: services.open311, requests: requests).register(on: router)
+    let auth = StaffAuth(accounts: StaffAccounts(store: services.store))
+    auth.register(on: router)
+    ReportsController(store: services.store, openReports: services.intake.openReports, auth: auth).register(on: router)
+    let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: APIKeyCache(store: services.store),
+                                   settings: services.open311)
+    Open311Controller(services: services.intake.catalogue, settings: services.open311, requests: requests).register(on: router)
     return router
 }

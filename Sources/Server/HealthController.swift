@@ -12,11 +12,15 @@ struct HealthController: Sendable {
     func health() async throws -> Response {
         do {
             let count = try await services.store.districtCount()
+            let reports = try await services.store.reportCount()
             let versions = try await services.store.libraryVersions()
             return jsonResponse([
                 "status": JSONScalar.string("ok"),
                 "districts": .int(count),
                 "districts_indexed": .int(services.locator.districts.count),
+                "services": .int(services.intake.services.count),
+                "reports": .int(reports),
+                "writer_queue": .int(await services.intake.writerQueueDepth),
                 "libraries": .object(versions.mapValues(JSONScalar.string)),
             ])
         } catch {

@@ -58,10 +58,6 @@ extension SpatiaLiteStore: APIKeyStore {
         }
     }
 
-    static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
     static func apiKey(_ row: Row) -> APIKey {
         APIKey(id: row["id"], name: row["name"], prefix: row["prefix"], createdAt: date(row["created_at"]),
                revokedAt: (row["revoked_at"] as Int64?).map(date))

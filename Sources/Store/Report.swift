@@ -76,6 +76,25 @@ public struct Report: Sendable, Hashable, Identifiable {
     }
 }
 
+/// One step of a report's history: a status change with its note.
+public struct ReportUpdate: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var reportId: Int64
+    public var status: ReportStatus
+    public var resolution: Resolution?
+    /// True when this update reopened a closed report.
+    public var reopened: Bool
+    public var note: String
+    /// The staff member who made it (nil for changes the system made).
+    public var userId: Int64?
+    public var at: Date
+
+    public init(id: Int64, reportId: Int64, status: ReportStatus, resolution: Resolution?, reopened: Bool, note: String, userId: Int64?, at: Date) {
+        self.id = id; self.reportId = reportId; self.status = status; self.resolution = resolution
+        self.reopened = reopened; self.note = note; self.userId = userId; self.at = at
+    }
+}
+
 /// A filter over reports. Empty lists mean "any".
 public struct ReportQuery: Sendable, Hashable {
     public var ids: [Int64]?
@@ -109,12 +128,19 @@ public protocol ReportStore: Sendable {
     /// Newest first.
     func reports(_ query: ReportQuery) async throws(StoreError) -> [Report]
 
-    /// Reports not closed, of `serviceCode`, requested since `since`, within `box`: the
-    /// candidates for "a similar report exists" (the caller measures the distance).
-    func openReports(serviceCode: String, within box: BoundingBox, since: Date) async throws(StoreError) -> [Report]
-
     /// The external ids among `ids` that are stored already (for idempotent imports).
     func existingExternalIds(_ ids: [String]) async throws(StoreError) -> Set<String>
 
     func reportCount() async throws(StoreError) -> Int
+
+    /// Changes the report's status and records the update, in one transaction, provided the
+    /// report still has status `expected` (else `.conflict`; nil if there is no such report).
+    func applyUpdate(reportId: Int64, expected: ReportStatus, status: ReportStatus, resolution: Resolution?, reopened: Bool,
+                     note: String, userId: Int64?, at: Date) async throws(StoreError) -> (Report, ReportUpdate)?
+
+    /// A report's history, oldest first.
+    func updates(reportId: Int64) async throws(StoreError) -> [ReportUpdate]
+
+    /// Updates made in [from, until), oldest first: the request-updates feed.
+    func updates(from: Date, until: Date, limit: Int) async throws(StoreError) -> [ReportUpdate]
 }

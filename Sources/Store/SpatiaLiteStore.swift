@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -103,6 +104,11 @@ public final class SpatiaLiteStore: Sendable {
 
     func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await pool.write(body) } catch { throw Self.wrap(error) }
+    }
+
+    /// Secrets (API keys, bearer tokens) are stored as their SHA-256, never as themselves.
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     static func wrap(_ error: Error) -> StoreError {

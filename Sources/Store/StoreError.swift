@@ -10,6 +10,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case districtsExist(count: Int)
     /// A shapefile cannot be read.
     case unreadableShapefile(path: String, reason: String)
+    /// The row changed under the request (another writer was first).
+    case conflict(String)
     /// Any other database failure.
     case database(String)
 
@@ -22,6 +24,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .districtsExist(let count):
             "the database holds \(count) district\(count == 1 ? "" : "s") already; pass --replace to replace them all"
         case .unreadableShapefile(let path, let reason): "cannot read the shapefile \(path): \(reason)"
+        case .conflict(let reason): reason
         case .database(let reason): "database error: \(reason)"
         }
     }

@@ -40,7 +40,7 @@ private func tree(lat: String = "54.9", long: String = "23.93", blocking: String
         let w = try await IntakeWorkspace()
         let receipt = try await w.intake.submit(tree())
         #expect(receipt.report.details.districtCode == "zaliakalnis")
-        #expect(receipt.similar == nil)
+        #expect(receipt.similarId == nil)
         #expect(try await w.store.report(id: receipt.report.id)?.details.attributes == ["blocking_road": ["yes"]])
     }
 
@@ -72,16 +72,31 @@ private func tree(lat: String = "54.9", long: String = "23.93", blocking: String
         let w = try await IntakeWorkspace()
         let first = try await w.intake.submit(tree(lat: "54.90000"))
         let second = try await w.intake.submit(tree(lat: "54.90020"))  // 22 m north: similar to the first
-        #expect(second.similar?.id == first.report.id)
+        #expect(second.similarId == first.report.id)
         let third = try await w.intake.submit(tree(lat: "54.90025"))   // 5.6 m from the second, 28 m from the first
-        #expect(third.similar?.id == second.report.id)
+        #expect(third.similarId == second.report.id)
         // Another service at the same place is not a duplicate; nor is one further than 30 m.
         let graffiti = try await w.intake.submit(Submission(serviceCode: "graffiti", lat: "54.9", long: "23.93"))
-        #expect(graffiti.similar == nil)
-        #expect(try await w.intake.submit(tree(lat: "54.90060")).similar == nil)  // 34 m from the third
+        #expect(graffiti.similarId == nil)
+        #expect(try await w.intake.submit(tree(lat: "54.90060")).similarId == nil)  // 34 m from the third
         // Reports older than the window do not count.
         let later = Date().addingTimeInterval(31 * 24 * 3600)
-        #expect(try await w.intake.submit(tree(lat: "54.90000"), at: later).similar == nil)
+        #expect(try await w.intake.submit(tree(lat: "54.90000"), at: later).similarId == nil)
+    }
+
+    @Test func closedReportsStopCountingAndARestartRemembersOpenOnes() async throws {
+        let w = try await IntakeWorkspace()
+        let first = try await w.intake.submit(tree()).report.id
+        // A fresh intake over the same store (a restarted server) knows the open report.
+        let restarted = Intake(services: Array(w.intake.services.values), locator: w.intake.locator, store: w.store)
+        try await restarted.loadOpenReports()
+        #expect(try await restarted.submit(tree()).similarId == first)
+        // Closing both through the workflow takes them out of the search.
+        for id in [first, first + 1] {
+            _ = try await Workflow.move(id, to: .closed, resolution: .fixed, note: "Removed", by: nil, store: w.store, openReports: restarted.openReports)
+        }
+        #expect(try await restarted.submit(tree()).similarId == nil)
+        #expect(restarted.openReports.count == 1)
     }
 
     @Test func theDistanceIsGreatCircleMetres() {

@@ -31,7 +31,8 @@ struct Open311Error: Error {
 /// GeoReport v2 at `/open311/v2/`: `discovery`, `services`, `services/{code}`, `requests`
 /// (GET and POST), `requests/{id}` and `tokens/{token}`, each in `.xml` and `.json`.
 struct Open311Controller: Sendable {
-    let services: any ServiceStore
+    /// The catalogue as loaded at start (`miestas services import` takes effect on restart).
+    let services: [Service]
     let settings: Open311Settings
     let requests: Open311Requests
     static let specification = "http://wiki.open311.org/GeoReport_v2"
@@ -43,7 +44,8 @@ struct Open311Controller: Sendable {
                 case "discovery": return ("discovery", discovery(request, format: format))
                 case "services": return ("services", try await serviceList(request))
                 case "requests": return ("service_requests", try await requests.list(request))
-                default: throw Open311Error(.notFound, "no resource '\(name)': the resources are discovery, services, requests and tokens")
+                case "servicerequestupdates": return ("service_request_updates", try await requests.updates(request))
+                default: throw Open311Error(.notFound, "no resource '\(name)': the resources are discovery, services, requests, tokens and servicerequestupdates")
                 }
             }
         }
@@ -133,7 +135,7 @@ struct Open311Controller: Sendable {
 
     private func serviceList(_ request: Request) async throws -> Open311Node {
         let locale = locale(request)
-        return .list(item: "service", try await services.services().map { s in
+        return .list(item: "service", services.map { s in
             .object([
                 ("service_code", .text(s.code)),
                 ("service_name", .text(s.name.text(locale))),
@@ -148,7 +150,7 @@ struct Open311Controller: Sendable {
 
     private func definition(_ request: Request, code: String) async throws -> Open311Node {
         let locale = locale(request)
-        guard let service = try await services.services().first(where: { $0.code == code }) else {
+        guard let service = services.first(where: { $0.code == code }) else {
             throw Open311Error(.notFound, "service_code '\(code)' not found")
         }
         return .object([

@@ -8,7 +8,7 @@ import Store
 struct Open311Requests: Sendable {
     let intake: Intake
     let reports: any ReportStore
-    let apiKeys: any APIKeyStore
+    let apiKeys: APIKeyCache
     let settings: Open311Settings
     /// Request bodies above this are refused before they are read (the media limit plus the form).
     static let maximumBody = 11 * 1024 * 1024
@@ -22,14 +22,14 @@ struct Open311Requests: Sendable {
     func create(_ request: Request, format: Open311Format) async throws -> Open311Node {
         let fields = try await Self.fields(request)
         let key = fields.last { $0.0 == "api_key" }?.1 ?? request.uri.queryParameters["api_key"].map(String.init) ?? ""
-        guard !key.isEmpty, try await apiKeys.apiKey(secret: key) != nil else {
+        guard !key.isEmpty, try await apiKeys.isValid(key) else {
             throw Open311Error(.forbidden, key.isEmpty ? "api_key is required to create a request" : "Invalid api_key received -- can't proceed with create_request.")
         }
         let receipt: IntakeReceipt
         do { receipt = try await intake.submit(Submission(fields: fields)) } catch {
             throw Open311Error(error.isNotFound ? .notFound : .badRequest, error.description)
         }
-        let notice = receipt.similar.map { "A similar report is already open nearby: request \($0.id). Yours is recorded too." }
+        let notice = receipt.similarId.map { "A similar report is already open nearby: request \($0). Yours is recorded too." }
         let idOrToken: (String, Open311Node) = receipt.service.kind == .batch
             ? ("token", .text(receipt.report.token)) : ("service_request_id", .text(String(receipt.report.id)))
         return .list(item: "request", [.object([idOrToken, ("service_notice", notice.map(Open311Node.text))])])
@@ -141,6 +141,43 @@ struct Open311Requests: Sendable {
     func token(_ token: String) async throws -> Open311Node {
         guard let report = try await reports.report(token: token) else { throw Open311Error(.notFound, "token '\(token.prefix(64))' not found") }
         return .list(item: "request", [.object([("service_request_id", .text(String(report.id))), ("token", .text(report.token))])])
+    }
+
+    // MARK: GET servicerequestupdates (mySociety's extension)
+
+    func updates(_ request: Request, now: Date = Date()) async throws -> Open311Node {
+        let q = request.uri.queryParameters
+        func param(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
+        let (from, until) = try Self.dateRange(start: param("start_date"), end: param("end_date"), now: now)
+        let found = try await reports.updates(from: from, until: until, limit: Self.maximumPage)
+        return .list(item: "request_update", found.map { u in
+            .object([
+                ("update_id", .text(String(u.id))),
+                ("service_request_id", .text(String(u.reportId))),
+                ("status", .text(Self.extendedStatus(u))),
+                ("updated_datetime", .text(Open311Time.format(u.at))),
+                ("description", .text(u.note)),
+                ("media_url", .text("")),
+            ])
+        })
+    }
+
+    /// The extended statuses of the request-updates feed.
+    static func extendedStatus(_ u: ReportUpdate) -> String {
+        if u.reopened { return "reopen" }
+        switch u.status {
+        case .open: return "open"
+        case .acknowledged: return "investigating"
+        case .inProgress: return "in_progress"
+        case .closed:
+            switch u.resolution {
+            case .fixed: return "fixed"
+            case .duplicate: return "duplicate"
+            case .notResponsible: return "not_councils_responsibility"
+            case .noFurtherAction: return "no_further_action"
+            case nil: return "closed"
+            }
+        }
     }
 
     /// A request as the spec lists it. Personal data is never part of it.
