@@ -8,7 +8,7 @@ enum AttributeRules {
         for code in given.keys.sorted() where known[code]?.variable != true { throw .unknownAttribute(code) }
         var checked: [String: [String]] = [:]
         for attribute in service.attributes.sorted(by: { $0.order < $1.order }) where attribute.variable {
-            let values = (given[attribute.code] ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            let values = (given[attribute.code] ?? []).map(\.trimmingWhitespace).filter { !$0.isEmpty }
             if values.isEmpty {
                 if attribute.required { throw .missingAttribute(code: attribute.code, question: attribute.description.text("en")) }
                 continue
@@ -58,7 +58,7 @@ public enum Open311Time {
     /// Parses "2026-11-21T14:30:00+02:00", "2026-11-21T12:30:00Z" and the same with fractional
     /// seconds; nil for anything else, including a time without an offset.
     public static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace
         if let d = try? Date(trimmed, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: false)) { return d }
         if let d = try? Date(trimmed, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
         return nil

@@ -74,17 +74,17 @@ public final class Intake: Sendable {
 
     /// Every check that needs no database: the service, the place, the text and the attributes.
     public func validate(_ s: Submission, source: String, at now: Date) throws(IntakeError) -> (Service, NewReport) {
-        guard let code = s.serviceCode?.trimmingCharacters(in: .whitespaces), !code.isEmpty else { throw .missingService }
+        guard let code = s.serviceCode?.trimmingWhitespace, !code.isEmpty else { throw .missingService }
         guard let service = services[code] else { throw .unknownService(code) }
 
         guard let latText = s.lat, let longText = s.long else {
             if s.addressString != nil || s.addressId != nil { throw .addressWithoutCoordinates }
             throw .noCoordinates
         }
-        guard let lat = Double(latText.trimmingCharacters(in: .whitespaces)), lat.isFinite, abs(lat) <= 90 else {
+        guard let lat = Double(latText.trimmingWhitespace), lat.isFinite, abs(lat) <= 90 else {
             throw .invalidField(name: "lat", reason: "must be a latitude in decimal degrees between -90 and 90, got '\(latText.prefix(40))'")
         }
-        guard let long = Double(longText.trimmingCharacters(in: .whitespaces)), long.isFinite, abs(long) <= 180 else {
+        guard let long = Double(longText.trimmingWhitespace), long.isFinite, abs(long) <= 180 else {
             throw .invalidField(name: "long", reason: "must be a longitude in decimal degrees between -180 and 180, got '\(longText.prefix(40))'")
         }
 

@@ -66,3 +66,13 @@ public struct Submission: Sendable, Hashable {
         return String(code)
     }
 }
+
+extension String {
+    /// Without leading and trailing white space (spaces, tabs, line breaks). Foundation's
+    /// `trimmingCharacters(in:)` bridges through NSString on Linux and showed in intake profiles.
+    var trimmingWhitespace: String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
+        let last = lastIndex(where: { !$0.isWhitespace })!
+        return String(self[first...last])
+    }
+}

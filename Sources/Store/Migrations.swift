@@ -37,7 +37,6 @@ enum Migrations {
             try db.execute(sql: """
                 CREATE TABLE reports (
                     id           INTEGER PRIMARY KEY,
-                    token        TEXT NOT NULL UNIQUE,
                     external_id  TEXT UNIQUE,
                     service_code TEXT NOT NULL,
                     status       TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'in_progress', 'closed')),

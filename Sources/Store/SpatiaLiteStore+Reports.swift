@@ -4,7 +4,7 @@ import GRDB
 
 extension SpatiaLiteStore: ReportStore {
     static let reportColumns = """
-        id, token, external_id, service_code, status, resolution, status_notes, description, attributes, district_code,
+        id, external_id, service_code, status, resolution, status_notes, description, attributes, district_code,
         lon, lat, address, zipcode, media_url, duplicate_of, requested_at, updated_at, closed_at, source,
         email, phone, first_name, last_name, device_id, account_id
         """
@@ -27,34 +27,27 @@ extension SpatiaLiteStore: ReportStore {
     }
 
     private static func insert(_ r: NewReport, _ db: Database) throws -> Report {
-        let token = Self.newToken()
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO reports (token, external_id, service_code, status, resolution, description, attributes, district_code,
+            INSERT INTO reports (external_id, service_code, status, resolution, description, attributes, district_code,
                                  lon, lat, address, zipcode, media_url, duplicate_of, requested_at, updated_at, closed_at, source,
                                  email, phone, first_name, last_name, device_id, account_id, geom)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, MakePoint(?, ?, 4326))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, MakePoint(?, ?, 4326))
             """)
         // A report is last updated when it was made, or closed (imports bring closed ones).
         let updated = r.closedAt ?? r.requestedAt
         let c = r.contact
         try statement.execute(arguments: [
-            token, r.externalId, r.serviceCode, r.status.rawValue, r.resolution?.rawValue, r.description,
+            r.externalId, r.serviceCode, r.status.rawValue, r.resolution?.rawValue, r.description,
             encodeAttributes(r.attributes), r.districtCode, r.location.x, r.location.y, r.address, r.zipcode, r.mediaURL,
             r.duplicateOf, millis(r.requestedAt), millis(updated), r.closedAt.map(millis), r.source,
             c.email, c.phone, c.firstName, c.lastName, c.deviceId, c.accountId, r.location.x, r.location.y,
         ])
-        return Report(id: db.lastInsertedRowID, token: token, details: r, updatedAt: date(millis(updated)))
+        return Report(id: db.lastInsertedRowID, details: r, updatedAt: date(millis(updated)))
     }
 
     public func report(id: Int64) async throws(StoreError) -> Report? {
         try await read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.reportColumns) FROM reports WHERE id = ?"), arguments: [id]).map(Self.report)
-        }
-    }
-
-    public func report(token: String) async throws(StoreError) -> Report? {
-        try await read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.reportColumns) FROM reports WHERE token = ?"), arguments: [token]).map(Self.report)
         }
     }
 
@@ -116,15 +109,6 @@ extension SpatiaLiteStore: ReportStore {
         try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reports") ?? 0 }
     }
 
-    /// 128 random bits as 32 hex digits.
-    static func newToken() -> String {
-        var rng = SystemRandomNumberGenerator()
-        return [rng.next(), rng.next()].map { (v: UInt64) -> String in
-            let hex = String(v, radix: 16)
-            return String(repeating: "0", count: 16 - hex.count) + hex
-        }.joined()
-    }
-
     static func report(_ row: Row) -> Report {
         let details = NewReport(
             serviceCode: row["service_code"], description: row["description"],
@@ -136,7 +120,7 @@ extension SpatiaLiteStore: ReportStore {
             contact: ReporterContact(email: row["email"], phone: row["phone"], firstName: row["first_name"], lastName: row["last_name"],
                                      deviceId: row["device_id"], accountId: row["account_id"]),
             externalId: row["external_id"], source: row["source"])
-        return Report(id: row["id"], token: row["token"], details: details, updatedAt: date(row["updated_at"]), statusNotes: row["status_notes"])
+        return Report(id: row["id"], details: details, updatedAt: date(row["updated_at"]), statusNotes: row["status_notes"])
     }
 
     static func encodeAttributes(_ attributes: [String: [String]]) -> String {

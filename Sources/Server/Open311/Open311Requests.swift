@@ -139,7 +139,9 @@ struct Open311Requests: Sendable {
     }
 
     func token(_ token: String) async throws -> Open311Node {
-        guard let report = try await reports.report(token: token) else { throw Open311Error(.notFound, "token '\(token.prefix(64))' not found") }
+        guard let id = Report.id(token: token), let report = try await reports.report(id: id) else {
+            throw Open311Error(.notFound, "token '\(token.prefix(64))' not found")
+        }
         return .list(item: "request", [.object([("service_request_id", .text(String(report.id))), ("token", .text(report.token))])])
     }
 
