@@ -62,11 +62,11 @@ public enum CSV {
                 let start = i
                 while i < n, bytes[i] != comma, bytes[i] != lf, bytes[i] != cr { i += 1 }
                 buffer.append(contentsOf: bytes[start..<i])
-                field = String(decoding: buffer, as: UTF8.self)
+                field = text(buffer[...])
             } else {
                 let start = i
                 while i < n, bytes[i] != comma, bytes[i] != lf, bytes[i] != cr { i += 1 }
-                field = String(decoding: bytes[start..<i], as: UTF8.self)
+                field = text(bytes[start..<i])
             }
             record.append(field)
             if i < n, bytes[i] == comma {
@@ -83,6 +83,12 @@ public enum CSV {
         }
         if !record.isEmpty { records.append(record) }
         return records
+    }
+
+    /// UTF-8 bytes as a String, through a buffer pointer: decoding an ArraySlice directly takes
+    /// the standard library's slow path, which dominated reading large files.
+    static func text(_ bytes: ArraySlice<UInt8>) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
     }
 
     /// One line of CSV, quoting fields that need it, ending in CRLF as RFC 4180 says.

@@ -44,6 +44,16 @@ import Testing
         #expect(again.imported == 0 && again.alreadyThere == 3)  // ids 1 (twice) and 2
     }
 
+    @Test func localTimesFollowTheZoneAndDaylightSaving() throws {
+        let parser = LocalTimeParser(timeZone: try #require(TimeZone(identifier: "America/New_York")))
+        let utc = ISO8601DateFormatter()
+        #expect(parser.parse("2015-01-01T00:20:09") == utc.date(from: "2015-01-01T05:20:09Z"))  // EST, UTC-5
+        #expect(parser.parse("2015-06-30T23:59:59") == utc.date(from: "2015-07-01T03:59:59Z"))  // EDT, UTC-4
+        #expect(parser.parse("2015-03-08 03:30") == utc.date(from: "2015-03-08T07:30:00Z"))     // just after the change
+        #expect(parser.parse("2015-02-28T10:00:00+02:00") == utc.date(from: "2015-02-28T08:00:00Z"))
+        for bad in ["", "2015-13-01T00:00:00", "2015-01-01", "yesterday", "2015-01-01T25:00:00"] { #expect(parser.parse(bad) == nil, "\(bad)") }
+    }
+
     @Test func mappingErrorsAreClear() throws {
         #expect(throws: ReportImportError.mapping("no mapping file Data/mappings/atlantis.json")) { try ImportMapping.load("atlantis") }
         let m = try ImportMapping.load(Self.mapping)
@@ -95,6 +105,13 @@ import Testing
         let open = try await store.reports(ReportQuery(statuses: [.open], limit: 100_000))
         // The file has 8,993 open rows; at most the 10 refused ones are missing.
         #expect((8_983...8_993).contains(open.count))
+        // The R*Tree (kept by Miestas's own triggers) answers boxes exactly as a scan does.
+        let everything = try await store.reports(ReportQuery(limit: 100_000))
+        for box in [BoundingBox(minX: -71.07, minY: 42.35, maxX: -71.05, maxY: 42.37), BoundingBox(minX: -71.0587, minY: 42.3594, maxX: -71.0587, maxY: 42.3594)] {
+            let viaIndex = try await store.reports(ReportQuery(bbox: box, limit: 100_000)).map(\.id).sorted()
+            let viaScan = everything.filter { box.contains($0.details.location) }.map(\.id).sorted()
+            #expect(viaIndex == viaScan && !viaScan.isEmpty)
+        }
         let again = try await importer.importCSV(csv, mapping: mapping)
         #expect(again.imported == 0 && again.alreadyThere == 58_109)
         #expect(try await store.reportCount() == 58_109)

@@ -40,6 +40,11 @@ private func district(_ code: String, _ geometry: Geometry) -> NewDistrict {
         }
         #expect(Set(columns.map { $0["name"] as String }).isSuperset(of: ["districts.geom", "reports.geom"]))
         #expect(columns.allSatisfy { $0["spatial_index_enabled"] as Int == 1 })
+        // SpatiaLite's own check of each R*Tree against its table (1 = consistent).
+        let checks = try await db.store.pool.read { db in
+            try Int.fetchAll(db, sql: "SELECT CheckSpatialIndex(f_table_name, f_geometry_column) FROM geometry_columns")
+        }
+        #expect(checks.allSatisfy { $0 == 1 })
     }
 
     @Test func reopeningKeepsDataAndDoesNotReMigrate() async throws {
