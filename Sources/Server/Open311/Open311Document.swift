@@ -94,7 +94,7 @@ enum Open311Format: String, Sendable {
     private static func xml(_ name: String, _ node: Open311Node, into out: inout String) {
         out += "<\(name)>"
         switch node {
-        case .text(let s): xmlEscape(s, into: &out)
+        case .text(let s): XML.escape(s, into: &out)
         case .number, .integer, .bool:
             var text = ""
             json(node, into: &text)
@@ -107,7 +107,11 @@ enum Open311Format: String, Sendable {
         out += "</\(name)>"
     }
 
-    private static func xmlEscape(_ s: String, into out: inout String) {
+}
+
+/// Text for XML 1.0 documents (Open311, Atom).
+enum XML {
+    static func escape(_ s: String, into out: inout String) {
         for scalar in s.unicodeScalars {
             switch scalar {
             case "&": out += "&amp;"
@@ -120,5 +124,11 @@ enum Open311Format: String, Sendable {
             default: out.unicodeScalars.append(scalar)
             }
         }
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        escape(s, into: &out)
+        return out
     }
 }
