@@ -15,9 +15,7 @@ struct FeedsController: Sendable {
     }
 
     func feed(_ request: Request) async throws -> Response {
-        let q = request.uri.queryParameters
-        func param(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-        let district = param("district"), service = param("service")
+        let district = request.parameter("district"), service = request.parameter("service")
         if let service, services[service] == nil { throw Problem(.notFound, "no service '\(service)'") }
         let reports = try await store.reports(ReportQuery(serviceCodes: service.map { [$0] } ?? [],
                                                           districtCodes: district.map { [$0] } ?? [], limit: Self.size))

@@ -59,3 +59,10 @@ func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, c
     let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
     return Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }
+
+extension Request {
+    /// A query parameter; empty counts as absent (as Open311 says of optional arguments).
+    func parameter(_ name: String) -> String? {
+        uri.queryParameters[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+}

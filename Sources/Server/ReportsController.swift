@@ -79,9 +79,7 @@ struct ReportsController: Sendable {
 
     /// `GET /api/v1/reports.geojson?bbox=&district=&service=&status=&since=&until=&limit=`.
     func geojson(_ request: Request) async throws -> Response {
-        let q = request.uri.queryParameters
-        func param(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-        func list(_ name: String) -> [String] { param(name)?.split(separator: ",").map(String.init) ?? [] }
+        func list(_ name: String) -> [String] { request.parameter(name)?.split(separator: ",").map(String.init) ?? [] }
         var query = ReportQuery(limit: 10_000)
         query.serviceCodes = list("service")
         query.districtCodes = list("district")
@@ -90,15 +88,15 @@ struct ReportsController: Sendable {
             return v
         }
         for (name, keyPath) in [("since", \ReportQuery.requestedFrom), ("until", \ReportQuery.requestedUntil)] {
-            if let text = param(name) {
+            if let text = request.parameter(name) {
                 guard let d = Open311Time.parse(text) else { throw Problem(.badRequest, "\(name) must be ISO 8601 with an offset, e.g. 2026-11-01T00:00:00+02:00") }
                 query[keyPath: keyPath] = d
             }
         }
-        if let bbox = param("bbox") {
+        if let bbox = request.parameter("bbox") {
             do { query.bbox = try Open311Requests.bbox(bbox) } catch let e as Open311Error { throw Problem(.badRequest, e.description) }
         }
-        if let limit = param("limit") {
+        if let limit = request.parameter("limit") {
             guard let n = Int(limit), (1...10_000).contains(n) else { throw Problem(.badRequest, "limit must be from 1 to 10000") }
             query.limit = n
         }

@@ -58,10 +58,8 @@ struct Open311Requests: Sendable {
     // MARK: GET requests
 
     func list(_ request: Request, now: Date = Date()) async throws -> Open311Node {
-        let q = request.uri.queryParameters
-        func param(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
         var query = ReportQuery()
-        if let ids = param("service_request_id") {
+        if let ids = request.parameter("service_request_id") {
             // It overrides every other argument.
             query.ids = try ids.split(separator: ",").map { part in
                 guard let id = Int64(part.trimmingCharacters(in: .whitespaces)) else {
@@ -70,8 +68,8 @@ struct Open311Requests: Sendable {
                 return id
             }
         } else {
-            if let codes = param("service_code") { query.serviceCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            if let statuses = param("status") {
+            if let codes = request.parameter("service_code") { query.serviceCodes = codes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            if let statuses = request.parameter("status") {
                 query.statuses = try statuses.split(separator: ",").flatMap { s -> [ReportStatus] in
                     switch s.trimmingCharacters(in: .whitespaces).lowercased() {
                     case "open": return [.open, .acknowledged, .inProgress]
@@ -80,13 +78,13 @@ struct Open311Requests: Sendable {
                     }
                 }
             }
-            let (from, until) = try Self.dateRange(start: param("start_date"), end: param("end_date"), now: now)
+            let (from, until) = try Self.dateRange(start: request.parameter("start_date"), end: request.parameter("end_date"), now: now)
             query.requestedFrom = from
             query.requestedUntil = until
-            if let bbox = param("bbox") { query.bbox = try Self.bbox(bbox) }
-            if let districts = param("district") { query.districtCodes = districts.split(separator: ",").map(String.init) }
-            let size = try Self.integer(param("page_size"), name: "page_size", default: Self.maximumPage, range: 1...Self.maximumPage)
-            let page = try Self.integer(param("page"), name: "page", default: 1, range: 1...1_000_000)
+            if let bbox = request.parameter("bbox") { query.bbox = try Self.bbox(bbox) }
+            if let districts = request.parameter("district") { query.districtCodes = districts.split(separator: ",").map(String.init) }
+            let size = try Self.integer(request.parameter("page_size"), name: "page_size", default: Self.maximumPage, range: 1...Self.maximumPage)
+            let page = try Self.integer(request.parameter("page"), name: "page", default: 1, range: 1...1_000_000)
             query.limit = size
             query.offset = (page - 1) * size
         }
@@ -148,9 +146,7 @@ struct Open311Requests: Sendable {
     // MARK: GET servicerequestupdates (mySociety's extension)
 
     func updates(_ request: Request, now: Date = Date()) async throws -> Open311Node {
-        let q = request.uri.queryParameters
-        func param(_ name: String) -> String? { q[Substring(name)].map(String.init).flatMap { $0.isEmpty ? nil : $0 } }
-        let (from, until) = try Self.dateRange(start: param("start_date"), end: param("end_date"), now: now)
+        let (from, until) = try Self.dateRange(start: request.parameter("start_date"), end: request.parameter("end_date"), now: now)
         let found = try await reports.updates(from: from, until: until, limit: Self.maximumPage)
         return .list(item: "request_update", found.map { u in
             .object([
