@@ -19,6 +19,7 @@ public struct AppServices: Sendable {
     public let locator: DistrictLocator
     public let intake: Intake
     public let open311: Open311Settings
+    public let telemetry = Telemetry()
 
     public init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, open311: Open311Settings = .init()) {
         self.store = store; self.locator = locator; self.intake = intake; self.open311 = open311
@@ -46,7 +47,13 @@ public func buildApplication(services: AppServices, configuration: ServerConfigu
 public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: MetricsMiddleware(telemetry: services.telemetry))
     router.add(middleware: ProblemMiddleware())
+    router.get("metrics") { _, _ in
+        let text = services.telemetry.render(writerQueue: await services.intake.writerQueueDepth, openReports: services.intake.openReports.count)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
     HealthController(services: services).register(on: router)
     LocateController(locator: services.locator).register(on: router)
     let auth = StaffAuth(accounts: StaffAccounts(store: services.store))
@@ -54,7 +61,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     ReportsController(store: services.store, openReports: services.intake.openReports, auth: auth).register(on: router)
     FeedsController(store: services.store, services: services.intake.services, locale: services.open311.locale).register(on: router)
     let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: APIKeyCache(store: services.store),
-                                   settings: services.open311)
+                                   settings: services.open311, telemetry: services.telemetry)
     Open311Controller(services: services.intake.catalogue, settings: services.open311, requests: requests).register(on: router)
     return router
 }

@@ -10,6 +10,7 @@ struct Open311Requests: Sendable {
     let reports: any ReportStore
     let apiKeys: APIKeyCache
     let settings: Open311Settings
+    let telemetry: Telemetry
     /// Request bodies above this are refused before they are read (the media limit plus the form).
     static let maximumBody = 11 * 1024 * 1024
     /// GET requests answers at most this many (the spec's default volume), or `page_size` up to it.
@@ -27,8 +28,10 @@ struct Open311Requests: Sendable {
         }
         let receipt: IntakeReceipt
         do { receipt = try await intake.submit(Submission(fields: fields)) } catch {
+            telemetry.report(accepted: false)
             throw Open311Error(error.isNotFound ? .notFound : .badRequest, error.description)
         }
+        telemetry.report(accepted: true)
         let notice = receipt.similarId.map { "A similar report is already open nearby: request \($0). Yours is recorded too." }
         let idOrToken: (String, Open311Node) = receipt.service.kind == .batch
             ? ("token", .text(receipt.report.token)) : ("service_request_id", .text(String(receipt.report.id)))

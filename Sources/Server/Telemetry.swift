@@ -1,0 +1,62 @@
+import Hummingbird
+import Prometheus
+
+/// The server's Prometheus metrics, served at `GET /metrics` in the text exposition format:
+/// requests and their latency per route, reports accepted and refused, and the writer's queue.
+public final class Telemetry: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    static let buckets: [Duration] = [.milliseconds(1), .milliseconds(2.5), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                                      .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5)]
+    static var requests: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "http_requests", unitName: "total",
+                                               helpText: "HTTP requests answered, by method, route and status") }
+    static var latency: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "http_request_duration", unitName: "seconds",
+                                              helpText: "Time to answer an HTTP request, by method and route") }
+    static var reports: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "reports", unitName: "total",
+                                              helpText: "Reports submitted, by outcome (accepted, rejected) and source") }
+    static var queue: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "writer_queue", unitName: "reports",
+                                            helpText: "Reports waiting for the writer's next transaction") }
+    static var openReports: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "open_reports_indexed", unitName: "reports",
+                                                  helpText: "Open reports in the in-memory duplicate index") }
+
+    public init() {}
+
+    func request(method: String, route: String, status: Int, duration: Duration) {
+        registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]).increment()
+        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)], buckets: Self.buckets)
+            .record(duration)
+    }
+
+    func report(accepted: Bool, source: String = "open311") {
+        registry.makeCounter(descriptor: Self.reports, labels: [("outcome", accepted ? "accepted" : "rejected"), ("source", source)]).increment()
+    }
+
+    func render(writerQueue: Int, openReports: Int) -> String {
+        registry.makeGauge(descriptor: Self.queue).set(Double(writerQueue))
+        registry.makeGauge(descriptor: Self.openReports).set(Double(openReports))
+        return registry.emitToString()
+    }
+}
+
+/// Times every request and counts it under its route pattern (not its path, so ids do not
+/// multiply the series).
+struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let telemetry: Telemetry
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let response = try await next(request, context)
+            telemetry.request(method: request.method.rawValue, route: context.endpointPath ?? "unmatched",
+                              status: Int(response.status.code), duration: clock.now - start)
+            return response
+        } catch let error as HTTPResponseError {
+            telemetry.request(method: request.method.rawValue, route: context.endpointPath ?? "unmatched",
+                              status: Int(error.status.code), duration: clock.now - start)
+            throw error
+        } catch {
+            telemetry.request(method: request.method.rawValue, route: context.endpointPath ?? "unmatched", status: 500, duration: clock.now - start)
+            throw error
+        }
+    }
+}
