@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-        ]),
+        ], resources: [.copy("Resources/openapi.json")]),
         .executableTarget(name: "miestas", dependencies: [
             "Server", "Districts", "Reports", "Staff", "Store", "Geo", "CSV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

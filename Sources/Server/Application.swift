@@ -49,6 +49,12 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware(telemetry: services.telemetry))
     router.add(middleware: ProblemMiddleware())
+    router.get("openapi.json") { _, _ in
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"), let data = try? Data(contentsOf: url) else {
+            throw Problem(.internalServerError, "the OpenAPI document is missing from this build")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
     router.get("metrics") { _, _ in
         let text = services.telemetry.render(writerQueue: await services.intake.writerQueueDepth, openReports: services.intake.openReports.count)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
