@@ -68,7 +68,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "Server", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),
         // Runs the built `miestas` binary as a user would.
         .testTarget(name: "MiestasCLITests", dependencies: ["miestas"]),

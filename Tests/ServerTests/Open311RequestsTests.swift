@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Districts
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import Reports
 import Server
@@ -27,7 +28,7 @@ struct Open311Fixture {
         try await store.replaceServices(services)
         let (_, key) = try await store.addAPIKey(name: "tests")
         let fixture = Open311Fixture(store: store, key: key)
-        let app = buildApplication(services: try await AppServices.load(store: store))
+        let app = buildApplication(services: try await AppServices.load(store: store), logger: ServerTests.quietLogger)
         try await app.test(.router) { client in try await test(client, fixture) }
     }
 

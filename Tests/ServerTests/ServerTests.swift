@@ -2,12 +2,20 @@ import Districts
 import Foundation
 import Reports
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import Server
 import Store
 import Testing
 
 @Suite struct ServerTests {
+    /// Request logs at `info` would drown the test output; warnings and errors still show.
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "miestas-tests")
+        logger.logLevel = .warning
+        return logger
+    }()
+
     /// An app over a fresh database holding the demo districts and the shipped catalogue.
     static func withApp(_ test: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await ServerTests().withApp(test)
@@ -21,7 +29,7 @@ import Testing
         let store = try SpatiaLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
         _ = try await DistrictImporter(store: store).importFile(Self.repository.appendingPathComponent("Data/demo/kaunas-seniunijos.geojson").path)
         try await store.replaceServices(try ServiceCatalogue.load(path: Self.repository.appendingPathComponent("Data/services.json").path))
-        let app = buildApplication(services: try await AppServices.load(store: store))
+        let app = buildApplication(services: try await AppServices.load(store: store), logger: ServerTests.quietLogger)
         try await app.test(.router, test)
     }
 
