@@ -17,7 +17,8 @@ public enum WKT {
         }
     }
 
-    static func number(_ d: Double) -> String {
+    /// A number as people write it: 100, not 100.0; shortest round-tripping digits otherwise.
+    public static func number(_ d: Double) -> String {
         d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
     }
 

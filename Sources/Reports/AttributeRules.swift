@@ -1,4 +1,5 @@
 import Foundation
+import Geo
 import Store
 
 /// Checks `attribute[CODE]` values against a service definition, by Open311 datatype.
@@ -31,8 +32,8 @@ enum AttributeRules {
             if value.count > settings.maximumText { throw .invalidAttribute(code: code, reason: "is longer than \(settings.maximumText) characters") }
         case .number:
             guard let n = Double(value), n.isFinite else { throw .invalidAttribute(code: code, reason: "must be a number, got '\(value.prefix(40))'") }
-            if let lo = a.minimum, n < lo { throw .invalidAttribute(code: code, reason: "must be at least \(WKTNumber.text(lo)), got \(value)") }
-            if let hi = a.maximum, n > hi { throw .invalidAttribute(code: code, reason: "must be at most \(WKTNumber.text(hi)), got \(value)") }
+            if let lo = a.minimum, n < lo { throw .invalidAttribute(code: code, reason: "must be at least \(WKT.number(lo)), got \(value)") }
+            if let hi = a.maximum, n > hi { throw .invalidAttribute(code: code, reason: "must be at most \(WKT.number(hi)), got \(value)") }
         case .datetime:
             guard Open311Time.parse(value) != nil else {
                 throw .invalidAttribute(code: code, reason: "must be an ISO 8601 date and time with an offset, e.g. 2026-11-21T14:30:00+02:00")
@@ -46,11 +47,6 @@ enum AttributeRules {
         }
         return values
     }
-}
-
-/// Numbers as people write them: 100, not 100.0.
-enum WKTNumber {
-    static func text(_ d: Double) -> String { d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d) }
 }
 
 /// Open311's dates: W3C ISO 8601 with the offset given (`Z` or `±HH:MM`).

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Reports
 import Store
 
 /// Settings of the Open311 GeoReport v2 endpoint.
@@ -118,7 +119,7 @@ struct Open311Controller: Sendable {
 
     private func discovery(_ request: Request, format: Open311Format) -> Open311Node {
         let host = request.head.authority ?? "localhost"
-        let changeset = Open311Date.format(Date(timeIntervalSince1970: 0))
+        let changeset = Open311Time.format(Date(timeIntervalSince1970: 0))
         return .object([
             ("changeset", .text(changeset)),
             ("contact", .text(settings.contact)),
@@ -168,14 +169,5 @@ struct Open311Controller: Sendable {
                 ])
             })),
         ])
-    }
-}
-
-/// The spec's dates: W3C ISO 8601 with the offset always given.
-enum Open311Date {
-    static func format(_ date: Date, timeZone: TimeZone = TimeZone(identifier: "Europe/Vilnius") ?? .gmt) -> String {
-        var style = Date.ISO8601FormatStyle(timeZone: timeZone)
-        style = style.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon)
-        return date.formatted(style)
     }
 }
