@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "Districts", dependencies: ["Geo", "Store", "CSV"]),
         // Reports: the service catalogue, intake, the status workflow.
         .target(name: "Reports", dependencies: ["Districts", "Store", "Geo", "CSV"]),
+        // Map clusters per zoom (free or per district) and hotspot analysis (DBSCAN in metres).
+        // Pure computation over points: no SQL, no HTTP.
+        .target(name: "Clusters", dependencies: ["Geo"]),
         // Staff accounts: bcrypt passwords and bearer tokens.
         .target(name: "Staff", dependencies: ["Store", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
         // The Hummingbird application.
@@ -56,7 +59,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
-            "Districts", "Reports", "Store", "Geo", "CSV",
+            "Clusters", "Districts", "Reports", "Store", "Geo", "CSV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tools/bench/Sources/MiestasBench"),
 
@@ -67,6 +70,7 @@ let package = Package(
         .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo"]),
+        .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,0 +1,2 @@
+/// Map clustering and hotspot analysis over report points.
+public enum Clusters {}
