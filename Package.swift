@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], exclude: ["Fixtures"]),
         // Runs the built `miestas` binary as a user would.
         .testTarget(name: "MiestasCLITests", dependencies: ["miestas"]),
     ],

@@ -34,14 +34,18 @@ public final class Intake: Sendable {
     public let settings: IntakeSettings
     /// Open reports near each other, for the duplicate search.
     public let openReports: OpenReportIndex
+    /// Where uploaded photos go (nil: uploads are refused).
+    public let media: MediaLibrary?
     private let writer: GroupCommitter<NewReport, Report>
 
     /// Call `loadOpenReports()` before taking reports, so that reports already open count.
-    public init(services: [Service], locator: DistrictLocator, store: any ReportStore, settings: IntakeSettings = .init()) {
+    public init(services: [Service], locator: DistrictLocator, store: any ReportStore, media: MediaLibrary? = nil,
+                settings: IntakeSettings = .init()) {
         self.catalogue = services
         self.services = Dictionary(services.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         self.locator = locator
         self.store = store
+        self.media = media
         self.settings = settings
         writer = GroupCommitter { batch in await store.insertReports(batch) }
         let centre = locator.districts.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1.geometry.boundingBox) }
@@ -66,10 +70,26 @@ public final class Intake: Sendable {
         }
         new.districtCode = district.code
         new.duplicateOf = similarOpenReport(to: new, at: now)
+        if let photo = submission.photo { new.mediaURL = try await store(photo) }
         let stored: Report
         do { stored = try await writer.submit(new) } catch { throw .unavailable("\(error)") }
         openReports.update(stored)
         return IntakeReceipt(report: stored, service: service, similarId: new.duplicateOf)
+    }
+
+    /// Stores an accepted report's photo (off the cooperative threads: it writes and flushes up
+    /// to 10 MB) and answers its path, `/media/NAME`, which the server turns into a full URL.
+    private func store(_ photo: Photo) async throws(IntakeError) -> String {
+        guard let media else { throw .unavailable("this server does not accept photo uploads") }
+        let result: Result<String, StoreError> = await withCheckedContinuation { done in
+            DispatchQueue.global().async {
+                done.resume(returning: Result { () throws(StoreError) in try media.store(photo.bytes, fileExtension: photo.format.fileExtension) })
+            }
+        }
+        switch result {
+        case .success(let name): return "/media/" + name
+        case .failure(let error): throw .unavailable(error.description)
+        }
     }
 
     /// Every check that needs no database: the service, the place, the text and the attributes.
@@ -100,6 +120,9 @@ public final class Intake: Sendable {
         try limit("address_id", s.addressId, settings.maximumString)
         if let email = s.email, !Self.looksLikeEmail(email) {
             throw .invalidField(name: "email", reason: "is not an e-mail address")
+        }
+        if s.photo != nil, s.mediaURL != nil {
+            throw .invalidField(name: "media_url", reason: "cannot be sent together with an uploaded photo (media): send one or the other")
         }
         if let url = s.mediaURL {
             try limit("media_url", url, 2_048)

@@ -10,6 +10,8 @@ public struct Submission: Sendable, Hashable {
     /// `attribute[CODE]` and `attribute[CODE][]` values by code.
     public var attributes: [String: [String]]
     public var mediaURL: String?
+    /// A photo uploaded with the report (multipart `media`), already checked.
+    public var photo: Photo?
     public var email: String?
     public var phone: String?
     public var firstName: String?
@@ -67,10 +69,10 @@ public struct Submission: Sendable, Hashable {
     }
 }
 
-extension String {
+extension StringProtocol {
     /// Without leading and trailing white space (spaces, tabs, line breaks). Foundation's
     /// `trimmingCharacters(in:)` bridges through NSString on Linux and showed in intake profiles.
-    var trimmingWhitespace: String {
+    public var trimmingWhitespace: String {
         guard let first = firstIndex(where: { !$0.isWhitespace }) else { return "" }
         let last = lastIndex(where: { !$0.isWhitespace })!
         return String(self[first...last])

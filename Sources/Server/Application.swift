@@ -28,7 +28,8 @@ public struct AppServices: Sendable {
     /// Everything built from what the store holds: the district index and the catalogue.
     public static func load(store: SpatiaLiteStore, open311: Open311Settings = .init()) async throws -> AppServices {
         let locator = try DistrictLocator(districts: try await store.districts())
-        let intake = Intake(services: try await store.services(), locator: locator, store: store)
+        let intake = Intake(services: try await store.services(), locator: locator, store: store,
+                            media: MediaLibrary(besideDatabase: store.path))
         try await intake.loadOpenReports()
         return AppServices(store: store, locator: locator, intake: intake, open311: open311)
     }
@@ -61,6 +62,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
     HealthController(services: services).register(on: router)
+    if let media = services.intake.media { MediaController(library: media).register(on: router) }
     LocateController(locator: services.locator).register(on: router)
     let auth = StaffAuth(accounts: StaffAccounts(store: services.store))
     auth.register(on: router)

@@ -10,6 +10,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on.") var port = 8080
+    @Option(help: "The server's public address, e.g. https://miestas.kaunas.lt: photo links (media_url) start with it. Default: the Host the client used.")
+    var publicURL: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
 
     func run() async throws {
@@ -17,7 +19,7 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let store = try db.open()
         let services: AppServices
-        do { services = try await AppServices.load(store: store) } catch { throw fail(error) }
+        do { services = try await AppServices.load(store: store, open311: Open311Settings(publicURL: publicURL)) } catch { throw fail(error) }
         logger.info("database \(store.path): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
         if services.locator.districts.isEmpty { logger.warning("no districts: every report will be refused as outside the service area") }
         if services.intake.services.isEmpty { logger.warning("no services: import Data/services.json with `miestas services import`") }

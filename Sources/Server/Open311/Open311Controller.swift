@@ -14,11 +14,16 @@ public struct Open311Settings: Sendable {
     public var keyService: String
     /// The language of names and descriptions unless a request asks with `locale=` (an extension).
     public var locale: String
+    /// The server's public address (e.g. https://miestas.kaunas.lt), used to turn stored photo
+    /// paths into the absolute `media_url` clients need. Without it, the request's Host is used.
+    public var publicURL: String?
 
     public init(jurisdiction: String = "kaunas.lt", contact: String = "Miestas administrator <open311@kaunas.lt>",
                 keyService: String = "Ask the city's IT department; keys are made with `miestas apikeys add NAME`.",
-                locale: String = "lt") {
+                locale: String = "lt", publicURL: String? = nil) {
         self.jurisdiction = jurisdiction; self.contact = contact; self.keyService = keyService; self.locale = locale
+        // "https://x/" and "https://x" mean the same; paths are appended with their own slash.
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
 }
 
@@ -58,7 +63,7 @@ struct Open311Controller: Sendable {
         }
         router.get("open311/v2/requests/:file") { request, context in
             try await respond(request, file: context.parameters.get("file") ?? "") { id, _ in
-                ("service_requests", try await requests.one(id: id))
+                ("service_requests", try await requests.one(request, id: id))
             }
         }
         router.get("open311/v2/tokens/:file") { request, context in

@@ -21,13 +21,15 @@ struct Open311Requests: Sendable {
     // MARK: POST requests
 
     func create(_ request: Request, format: Open311Format) async throws -> Open311Node {
-        let fields = try await Self.fields(request)
+        let (fields, photo) = try await Self.fields(request)
         let key = fields.last { $0.0 == "api_key" }?.1 ?? request.uri.queryParameters["api_key"].map(String.init) ?? ""
         guard !key.isEmpty, try await apiKeys.isValid(key) else {
             throw Open311Error(.forbidden, key.isEmpty ? "api_key is required to create a request" : "Invalid api_key received -- can't proceed with create_request.")
         }
         let receipt: IntakeReceipt
-        do { receipt = try await intake.submit(Submission(fields: fields)) } catch {
+        var submission = Submission(fields: fields)
+        submission.photo = photo
+        do { receipt = try await intake.submit(submission) } catch {
             telemetry.report(accepted: false)
             throw Open311Error(error.isNotFound ? .notFound : .badRequest, error.description)
         }
@@ -38,22 +40,37 @@ struct Open311Requests: Sendable {
         return .list(item: "request", [.object([idOrToken, ("service_notice", notice.map(Open311Node.text))])])
     }
 
-    /// The form fields of a POST: url-encoded (the spec's), or a JSON object.
-    static func fields(_ request: Request) async throws -> [(String, String)] {
-        let contentType = request.headers[.contentType]?.lowercased() ?? "application/x-www-form-urlencoded"
+    /// The form fields of a POST: url-encoded (the spec's), a JSON object, or multipart with the
+    /// photo as the file field `media` (checked here, before anything is stored).
+    static func fields(_ request: Request) async throws -> ([(String, String)], Photo?) {
+        // Media types are case-insensitive; the multipart boundary is not.
+        let header = request.headers[.contentType] ?? "application/x-www-form-urlencoded"
+        let contentType = header.lowercased()
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: maximumBody) } catch {
             throw Open311Error(.contentTooLarge, "the request body is larger than \(maximumBody / 1_048_576) MB")
         }
-        let body = Data(buffer: buffer)
         if contentType.hasPrefix("application/x-www-form-urlencoded") {
-            return try FormEncoding.decode(String(decoding: body, as: UTF8.self))
+            return (try FormEncoding.decode(String(buffer: buffer)), nil)
         }
         if contentType.hasPrefix("application/json") {
-            return try JSONForm.fields(body)
+            return (try JSONForm.fields(Data(buffer: buffer)), nil)
         }
         if contentType.hasPrefix("multipart/form-data") {
-            throw Open311Error(.unsupportedMediaType, "multipart/form-data (photo upload) is not accepted yet: send the photo's address as media_url")
+            let form: MultipartForm
+            do { form = try MultipartForm(body: Array(buffer: buffer), contentType: header) } catch {
+                throw Open311Error(.badRequest, error.description)
+            }
+            let media = form.files.filter { $0.name == "media" }
+            guard media.count <= 1 else { throw Open311Error(.badRequest, "send at most one photo as media") }
+            if let unexpected = form.files.first(where: { $0.name != "media" }) {
+                throw Open311Error(.badRequest, "the file field '\(unexpected.name.prefix(40))' is not accepted: send the photo as media")
+            }
+            // A browser sends an empty file part when no photo was chosen: that is no photo.
+            guard let upload = media.first, !upload.bytes.isEmpty else { return (form.fields, nil) }
+            do { return (form.fields, try Photo(bytes: upload.bytes)) } catch {
+                throw Open311Error(.badRequest, error.description)
+            }
         }
         throw Open311Error(.unsupportedMediaType, "send the request as application/x-www-form-urlencoded or application/json, not \(contentType)")
     }
@@ -92,7 +109,8 @@ struct Open311Requests: Sendable {
             query.offset = (page - 1) * size
         }
         let found = try await reports.reports(query)
-        return .list(item: "request", found.map(node))
+        let base = publicBase(request)
+        return .list(item: "request", found.map { node($0, base: base) })
     }
 
     /// start_date and end_date: both optional, each with an offset, at most 90 days apart; the
@@ -132,11 +150,11 @@ struct Open311Requests: Sendable {
         return n
     }
 
-    func one(id text: String) async throws -> Open311Node {
+    func one(_ request: Request, id text: String) async throws -> Open311Node {
         guard let id = Int64(text), let report = try await reports.report(id: id) else {
             throw Open311Error(.notFound, "service_request_id '\(text.prefix(40))' not found")
         }
-        return .list(item: "request", [node(report)])
+        return .list(item: "request", [node(report, base: publicBase(request))])
     }
 
     func token(_ token: String) async throws -> Open311Node {
@@ -181,8 +199,16 @@ struct Open311Requests: Sendable {
         }
     }
 
-    /// A request as the spec lists it. Personal data is never part of it.
-    func node(_ r: Report) -> Open311Node {
+    /// Where this server is reached from outside: the configured public URL, else the Host the
+    /// client used.
+    func publicBase(_ request: Request) -> String {
+        if let url = settings.publicURL { return url }
+        return "http://" + (request.head.authority ?? "localhost")
+    }
+
+    /// A request as the spec lists it. Personal data is never part of it. Uploaded photos are
+    /// stored as paths (`/media/…`) and answered as absolute URLs under `base`.
+    func node(_ r: Report, base: String) -> Open311Node {
         let d = r.details
         let service = intake.services[d.serviceCode]
         return .object([
@@ -201,7 +227,7 @@ struct Open311Requests: Sendable {
             ("zipcode", .text(d.zipcode ?? "")),
             ("lat", .number(d.location.y)),
             ("long", .number(d.location.x)),
-            ("media_url", .text(d.mediaURL ?? "")),
+            ("media_url", .text(d.mediaURL.map { $0.hasPrefix("/") ? base + $0 : $0 } ?? "")),
         ])
     }
 }
