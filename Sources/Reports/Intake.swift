@@ -137,7 +137,8 @@ public final class Intake: Sendable {
     }
 
     private func limit(_ name: String, _ value: String?, _ maximum: Int) throws(IntakeError) {
-        if let value, value.count > maximum { throw .invalidField(name: name, reason: "is longer than \(maximum) characters (\(value.count))") }
+        // Characters never outnumber UTF-8 bytes, so short text skips the costlier character count.
+        if let value, value.utf8.count > maximum, value.count > maximum { throw .invalidField(name: name, reason: "is longer than \(maximum) characters (\(value.count))") }
     }
 
     static func isWebURL(_ text: String) -> Bool {
@@ -146,10 +147,13 @@ public final class Intake: Sendable {
     }
 
     static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        // On UTF-8 bytes: Substring.contains("."), hasPrefix and hasSuffix go through Foundation.
+        let bytes = text.utf8
+        let parts = bytes.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !text.contains(where: \.isWhitespace) else { return false }
         let domain = parts[1]
-        return domain.contains(".") && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+        let dot = UInt8(ascii: ".")
+        return domain.contains(dot) && domain.first != dot && domain.last != dot
     }
 
     /// The id of the nearest open report of the same service within the radius and the window.

@@ -1,5 +1,6 @@
 import Hummingbird
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics, served at `GET /metrics` in the text exposition format:
 /// requests and their latency per route, reports accepted and refused, and the writer's queue.
@@ -18,16 +19,37 @@ public final class Telemetry: Sendable {
     static var openReports: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "open_reports_indexed", unitName: "reports",
                                                   helpText: "Open reports in the in-memory duplicate index") }
 
+    /// The series already made, by their labels: the registry's own lookup builds label arrays
+    /// and takes its lock each time, which showed in profiles at thousands of requests a second.
+    private let requestSeries = Mutex<[RequestKey: (Counter, DurationHistogram)]>([:])
+    private let reportSeries = Mutex<[String: Counter]>([:])
+
+    private struct RequestKey: Hashable { var method: String, route: String, status: Int }
+
     public init() {}
 
     func request(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)], buckets: Self.buckets)
-            .record(duration)
+        let key = RequestKey(method: method, route: route, status: status)
+        let (counter, histogram) = requestSeries.withLock { series in
+            if let found = series[key] { return found }
+            let made = (registry.makeCounter(descriptor: Self.requests, labels: [("method", method), ("route", route), ("status", String(status))]),
+                        registry.makeDurationHistogram(descriptor: Self.latency, labels: [("method", method), ("route", route)], buckets: Self.buckets))
+            series[key] = made
+            return made
+        }
+        counter.increment()
+        histogram.record(duration)
     }
 
     func report(accepted: Bool, source: String = "open311") {
-        registry.makeCounter(descriptor: Self.reports, labels: [("outcome", accepted ? "accepted" : "rejected"), ("source", source)]).increment()
+        let outcome = accepted ? "accepted" : "rejected"
+        reportSeries.withLock { series in
+            let key = outcome + " " + source
+            if let found = series[key] { return found }
+            let made = registry.makeCounter(descriptor: Self.reports, labels: [("outcome", outcome), ("source", source)])
+            series[key] = made
+            return made
+        }.increment()
     }
 
     func render(writerQueue: Int, openReports: Int) -> String {

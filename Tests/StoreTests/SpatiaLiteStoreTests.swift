@@ -30,6 +30,8 @@ private func district(_ code: String, _ geometry: Geometry) -> NewDistrict {
     @Test func createsWALDatabaseWithMigrationsAndSpatialIndex() async throws {
         let db = try TemporaryDatabase()
         #expect(try await db.store.journalMode() == "wal")
+        // Durable commits: FULL on the writer (GRDB's pool would otherwise leave it NORMAL).
+        #expect(try await db.store.writerSynchronous() == 2)
         let applied = try await db.store.appliedMigrations()
         #expect(applied == Migrations.migrator.migrations)
         let versions = try await db.store.libraryVersions()

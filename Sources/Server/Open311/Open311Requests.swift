@@ -51,7 +51,7 @@ struct Open311Requests: Sendable {
             throw Open311Error(.contentTooLarge, "the request body is larger than \(maximumBody / 1_048_576) MB")
         }
         if contentType.hasPrefix("application/x-www-form-urlencoded") {
-            return (try FormEncoding.decode(String(buffer: buffer)), nil)
+            return (try FormEncoding.decode(buffer.readableBytesView), nil)
         }
         if contentType.hasPrefix("application/json") {
             return (try JSONForm.fields(Data(buffer: buffer)), nil)
@@ -229,22 +229,6 @@ struct Open311Requests: Sendable {
             ("long", .number(d.location.x)),
             ("media_url", .text(d.mediaURL.map { $0.hasPrefix("/") ? base + $0 : $0 } ?? "")),
         ])
-    }
-}
-
-/// `application/x-www-form-urlencoded`, as HTML forms and Open311 clients send it.
-enum FormEncoding {
-    static func decode(_ body: String) throws -> [(String, String)] {
-        try body.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func unescape(_ s: Substring) throws -> String {
-                guard let v = s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
-                    throw Open311Error(.badRequest, "the form is not valid application/x-www-form-urlencoded (bad %-escape in '\(s.prefix(40))')")
-                }
-                return v
-            }
-            return (try unescape(parts[0]), parts.count > 1 ? try unescape(parts[1]) : "")
-        }
     }
 }
 
