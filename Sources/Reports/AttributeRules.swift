@@ -67,4 +67,18 @@ public enum Open311Time {
     }
 
     public static let cityTimeZone = TimeZone(identifier: "Europe/Vilnius") ?? .gmt
+
+    /// An instant as `parse` takes it, or a calendar day ("2015-03-01"), meaning its first
+    /// moment in the city's time zone: what people type into a date filter.
+    public static func parseDayOrInstant(_ text: String) -> Date? {
+        if let instant = parse(text) { return instant }
+        let parts = text.trimmingWhitespace.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = cityTimeZone
+        let components = DateComponents(year: y, month: m, day: d)
+        guard let date = calendar.date(from: components), calendar.component(.day, from: date) == d else { return nil }
+        return date
+    }
 }

@@ -67,6 +67,8 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     let auth = StaffAuth(accounts: StaffAccounts(store: services.store))
     auth.register(on: router)
     ReportsController(store: services.store, openReports: services.intake.openReports, auth: auth).register(on: router)
+    DistrictsController(districts: services.locator.districts, statistics: services.store, services: services.intake.services,
+                        locale: services.open311.locale).register(on: router)
     FeedsController(store: services.store, services: services.intake.services, locale: services.open311.locale).register(on: router)
     let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: APIKeyCache(store: services.store),
                                    settings: services.open311, telemetry: services.telemetry)

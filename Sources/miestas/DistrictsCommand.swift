@@ -68,7 +68,7 @@ func squareMetres(_ area: Double) -> String {
 }
 
 struct ListDistricts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the districts: id, code, name, area.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the districts: id, code, name, area, and their reports (total, unresolved, closed, per km²).")
 
     @OptionGroup var db: DatabaseOptions
 
@@ -80,8 +80,17 @@ struct ListDistricts: AsyncParsableCommand {
             note("no districts: import some with `miestas districts import FILE`")
             return
         }
-        let rows = districts.map { [String($0.id), $0.code, $0.name, String(format: "%.2f", $0.areaSquareMetres / 1e6)] }
-        print(table(header: ["id", "code", "name", "area km²"], rows: rows, rightAligned: [0, 3]))
+        let counts: [String: StatusCounts]
+        do { counts = try await store.statusCountsByDistrict() } catch { throw fail(error) }
+        let rows = districts.map { d in
+            let c = counts[d.code] ?? StatusCounts()
+            let km2 = d.areaSquareMetres / 1e6
+            return [String(d.id), d.code, d.name, String(format: "%.2f", km2), String(c.total), String(c.unresolved), String(c[.closed]),
+                    String(format: "%.1f", km2 > 0 ? Double(c.total) / km2 : 0)]
+        }
+        print(table(header: ["id", "code", "name", "area km²", "reports", "unresolved", "closed", "per km²"], rows: rows,
+                    rightAligned: [0, 3, 4, 5, 6, 7]))
+        if let outside = counts[""], outside.total > 0 { note("\(outside.total) reports lie outside every district") }
     }
 }
 

@@ -10,9 +10,11 @@ struct QueryBench: AsyncParsableCommand {
 
     @Option(help: "Reports in the table.") var reports = 1_000_000
     @Option(help: "Timed queries; the median and p99 are reported.") var runs = 200
+    @Option(help: "Fill (and keep) this database instead of a temporary one, e.g. to serve it over HTTP afterwards.")
+    var database: String?
 
     func run() async throws {
-        let store = try temporaryStore()
+        let store = try database.map { try SpatiaLiteStore(path: $0) } ?? temporaryStore()
         let box = BoundingBox(minX: 23.88, minY: 54.88, maxX: 23.96, maxY: 54.92)
         let now = Date()
         let codes = ["pothole", "graffiti", "street_light", "illegal_dumping", "damaged_sidewalk", "other"]
