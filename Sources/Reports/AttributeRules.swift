@@ -61,9 +61,36 @@ public enum Open311Time {
     }
 
     /// "2026-11-21T14:30:00+02:00" in the given zone (the city's, Europe/Vilnius by default).
+    ///
+    /// Written by hand: Foundation's ISO 8601 format style costs tens of microseconds a call on
+    /// Linux, and a page of 1,000 requests formats 2,000 dates (it was 90% of that answer's time).
     public static func format(_ date: Date, timeZone: TimeZone = Open311Time.cityTimeZone) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: timeZone).year().month().day()
-            .time(includingFractionalSeconds: false).timeZone(separator: .colon))
+        let utc = Int64((date.timeIntervalSince1970).rounded(.down))
+        let offset = timeZone.secondsFromGMT(for: date)
+        let local = utc + Int64(offset)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondOfDay = Int(local - days * 86_400)
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
+        var out = ""
+        out.reserveCapacity(25)
+        func two(_ n: Int) { if n < 10 { out += "0" }; out += String(n) }
+        let yearText = String(year)
+        out += String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText; out += "-"; two(month); out += "-"; two(day); out += "T"
+        two(secondOfDay / 3600); out += ":"; two(secondOfDay / 60 % 60); out += ":"; two(secondOfDay % 60)
+        if offset == 0 { out += "Z" } else {
+            out += offset > 0 ? "+" : "-"
+            two(abs(offset) / 3600); out += ":"; two(abs(offset) / 60 % 60)
+        }
+        return out
     }
 
     public static let cityTimeZone = TimeZone(identifier: "Europe/Vilnius") ?? .gmt

@@ -27,8 +27,26 @@ public struct DistrictReportFacts: Sendable {
     public init() {}
 }
 
-/// Counts over stored reports, for district statistics.
+/// A report reduced to what maps and analyses need.
+public struct ReportPoint: Sendable, Hashable {
+    public var id: Int64
+    public var location: Coordinate
+    public var serviceCode: String
+    public var status: ReportStatus
+    /// Milliseconds since 1970.
+    public var requestedAt: Int64
+    public var districtCode: String?
+    public init(id: Int64, location: Coordinate, serviceCode: String, status: ReportStatus, requestedAt: Int64, districtCode: String?) {
+        self.id = id; self.location = location; self.serviceCode = serviceCode; self.status = status
+        self.requestedAt = requestedAt; self.districtCode = districtCode
+    }
+}
+
+/// Counts over stored reports, for district statistics, map clusters and hotspots.
 public protocol ReportStatisticsStore: Sendable {
+    /// Every report as a point (for building the map's cluster index), or those of one district.
+    func reportPoints(districtCode: String?) async throws(StoreError) -> [ReportPoint]
+
     /// Report counts by district code and status ("" for reports outside every district).
     func statusCountsByDistrict() async throws(StoreError) -> [String: StatusCounts]
 

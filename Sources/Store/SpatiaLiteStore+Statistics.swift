@@ -3,6 +3,21 @@ import Geo
 import GRDB
 
 extension SpatiaLiteStore: ReportStatisticsStore {
+    public func reportPoints(districtCode: String?) async throws(StoreError) -> [ReportPoint] {
+        let sql = "SELECT id, lon, lat, service_code, status, requested_at, district_code FROM reports"
+            + (districtCode == nil ? "" : " WHERE district_code = ?")
+        let arguments: StatementArguments = districtCode.map { [$0] } ?? []
+        return try await read { db in
+            var out: [ReportPoint] = []
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                out.append(ReportPoint(id: row[0], location: Coordinate(row[1], row[2]), serviceCode: row[3],
+                                       status: ReportStatus(rawValue: row[4]) ?? .open, requestedAt: row[5], districtCode: row[6]))
+            }
+            return out
+        }
+    }
+
     public func statusCountsByDistrict() async throws(StoreError) -> [String: StatusCounts] {
         try await read { db in
             var out: [String: StatusCounts] = [:]
