@@ -1,3 +1,7 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 @testable import Server
 import Testing
 
@@ -15,5 +19,22 @@ import Testing
         for bad in ["a=%", "a=%4", "a=%zz", "a=%%41", "a=%C5", "%FF=1"] {
             #expect(throws: Open311Error.self, "\(bad)") { try decode(bad) }
         }
+    }
+}
+
+@Suite struct Open311RenderingTests {
+    static let tricky = "a\"b\\c\nd\re\tf\u{1}g<h>&i'j ž 🚧"
+
+    @Test func jsonEscapesAndRoundTrips() throws {
+        let bytes = Open311Format.json.render(root: "x", .list(item: "r", [.object([("t", .text(Self.tricky)), ("n", .number(54.9)), ("i", .integer(7))])]))
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]])
+        #expect(parsed.first?["t"] as? String == Self.tricky)
+        #expect(parsed.first?["n"] as? Double == 54.9 && parsed.first?["i"] as? Int == 7)
+    }
+
+    @Test func xmlEscapesAndDropsForbiddenCharacters() throws {
+        let bytes = Open311Format.xml.render(root: "requests", .list(item: "request", [.object([("t", .text(Self.tricky))])]))
+        let doc = try XMLDocument(data: Data(bytes))
+        #expect(try doc.nodes(forXPath: "/requests/request/t").first?.stringValue == Self.tricky.replacingOccurrences(of: "\u{1}", with: ""))
     }
 }

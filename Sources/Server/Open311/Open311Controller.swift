@@ -109,7 +109,7 @@ struct Open311Controller: Sendable {
 
     func document(root: String, _ node: Open311Node, format: Open311Format, status: HTTPResponse.Status) -> Response {
         Response(status: status, headers: [.contentType: format.contentType],
-                 body: .init(byteBuffer: ByteBuffer(string: format.render(root: root, node))))
+                 body: .init(byteBuffer: ByteBuffer(bytes: format.render(root: root, node))))
     }
 
     /// The spec's `errors` → `error` → {code, description}; the status is the first error's.
