@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Geo
 import Store
 
@@ -66,7 +67,7 @@ public enum Open311Time {
     /// Linux, and a page of 1,000 requests formats 2,000 dates (it was 90% of that answer's time).
     public static func format(_ date: Date, timeZone: TimeZone = Open311Time.cityTimeZone) -> String {
         let utc = Int64((date.timeIntervalSince1970).rounded(.down))
-        let offset = timeZone.secondsFromGMT(for: date)
+        let offset = Self.offset(utc, timeZone)
         let local = utc + Int64(offset)
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let secondOfDay = Int(local - days * 86_400)
@@ -94,6 +95,22 @@ public enum Open311Time {
     }
 
     public static let cityTimeZone = TimeZone(identifier: "Europe/Vilnius") ?? .gmt
+
+    /// The city zone's UTC offsets by quarter hour (zones change offset on quarter hours):
+    /// `TimeZone.secondsFromGMT(for:)` was most of the formatting time.
+    private static let cityOffsets = Mutex<[Int64: Int]>([:])
+
+    private static func offset(_ utc: Int64, _ zone: TimeZone) -> Int {
+        guard zone == cityTimeZone else { return zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc))) }
+        let quarter = utc >= 0 ? utc / 900 : (utc - 899) / 900
+        if let known = cityOffsets.withLock({ $0[quarter] }) { return known }
+        let found = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(quarter * 900)))
+        cityOffsets.withLock { cache in
+            if cache.count > 200_000 { cache.removeAll() }  // about five years of quarter hours
+            cache[quarter] = found
+        }
+        return found
+    }
 
     /// An instant as `parse` takes it, or a calendar day ("2015-03-01"), meaning its first
     /// moment in the city's time zone: what people type into a date filter.
