@@ -49,13 +49,13 @@ let package = Package(
         .target(name: "Staff", dependencies: ["Store", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
-            "Districts", "Reports", "Staff", "Store",
+            "Clusters", "Districts", "Reports", "Staff", "Store",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.json")]),
         .executableTarget(name: "miestas", dependencies: [
-            "Server", "Districts", "Reports", "Staff", "Store", "Geo", "CSV",
+            "Clusters", "Server", "Districts", "Reports", "Staff", "Store", "Geo", "CSV",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo"]),
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            "Server", "Clusters", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         // Runs the built `miestas` binary as a user would.
         .testTarget(name: "MiestasCLITests", dependencies: ["miestas"]),

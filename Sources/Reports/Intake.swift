@@ -36,11 +36,14 @@ public final class Intake: Sendable {
     public let openReports: OpenReportIndex
     /// Where uploaded photos go (nil: uploads are refused).
     public let media: MediaLibrary?
+    /// Told of every report once it is committed (the map's clusters follow intake this way).
+    private let afterCommit: @Sendable (Report) -> Void
     private let writer: GroupCommitter<NewReport, Report>
 
     /// Call `loadOpenReports()` before taking reports, so that reports already open count.
     public init(services: [Service], locator: DistrictLocator, store: any ReportStore, media: MediaLibrary? = nil,
-                settings: IntakeSettings = .init()) {
+                settings: IntakeSettings = .init(), afterCommit: @escaping @Sendable (Report) -> Void = { _ in }) {
+        self.afterCommit = afterCommit
         self.catalogue = services
         self.services = Dictionary(services.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         self.locator = locator
@@ -74,6 +77,7 @@ public final class Intake: Sendable {
         let stored: Report
         do { stored = try await writer.submit(new) } catch { throw .unavailable("\(error)") }
         openReports.update(stored)
+        afterCommit(stored)
         return IntakeReceipt(report: stored, service: service, similarId: new.duplicateOf)
     }
 

@@ -18,20 +18,25 @@ public struct AppServices: Sendable {
     public let store: SpatiaLiteStore
     public let locator: DistrictLocator
     public let intake: Intake
+    let clusters: MapClusters
     public let open311: Open311Settings
     public let telemetry = Telemetry()
 
-    public init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, open311: Open311Settings = .init()) {
-        self.store = store; self.locator = locator; self.intake = intake; self.open311 = open311
+    init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, clusters: MapClusters, open311: Open311Settings = .init()) {
+        self.store = store; self.locator = locator; self.intake = intake; self.clusters = clusters; self.open311 = open311
     }
 
-    /// Everything built from what the store holds: the district index and the catalogue.
+    /// Everything built from what the store holds: the district index, the catalogue, the
+    /// open reports (for duplicates) and the map's clusters.
     public static func load(store: SpatiaLiteStore, open311: Open311Settings = .init()) async throws -> AppServices {
         let locator = try DistrictLocator(districts: try await store.districts())
-        let intake = Intake(services: try await store.services(), locator: locator, store: store,
-                            media: MediaLibrary(besideDatabase: store.path))
+        let catalogue = try await store.services()
+        let clusters = try MapClusters(points: try await store.reportPoints(districtCode: nil), catalogue: catalogue.map(\.code),
+                                       districts: locator.districts.map(\.code))
+        let intake = Intake(services: catalogue, locator: locator, store: store, media: MediaLibrary(besideDatabase: store.path),
+                            afterCommit: { clusters.add($0) })
         try await intake.loadOpenReports()
-        return AppServices(store: store, locator: locator, intake: intake, open311: open311)
+        return AppServices(store: store, locator: locator, intake: intake, clusters: clusters, open311: open311)
     }
 }
 
@@ -66,7 +71,12 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     LocateController(locator: services.locator).register(on: router)
     let auth = StaffAuth(accounts: StaffAccounts(store: services.store))
     auth.register(on: router)
-    ReportsController(store: services.store, openReports: services.intake.openReports, auth: auth).register(on: router)
+    ReportsController(store: services.store, openReports: services.intake.openReports, auth: auth,
+                      statusChanged: { [clusters = services.clusters, store = services.store] in
+                          Task { try? await clusters.reload(from: store) }
+                      }).register(on: router)
+    ClustersController(clusters: services.clusters).register(on: router)
+    HotspotsController(clusters: services.clusters, districts: services.locator.districts).register(on: router)
     DistrictsController(districts: services.locator.districts, statistics: services.store, services: services.intake.services,
                         locale: services.open311.locale).register(on: router)
     FeedsController(store: services.store, services: services.intake.services, locale: services.open311.locale).register(on: router)

@@ -10,6 +10,8 @@ struct ReportsController: Sendable {
     let store: any ReportStore
     let openReports: OpenReportIndex
     let auth: StaffAuth
+    /// Called after a status change is committed (the map's clusters filter by status).
+    var statusChanged: @Sendable () -> Void = {}
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("api/v1/reports.geojson") { request, _ in try await geojson(request) }
@@ -74,6 +76,7 @@ struct ReportsController: Sendable {
             case .unavailable: throw Problem(.serviceUnavailable, error.description)
             }
         }
+        statusChanged()
         return jsonResponse(Self.json(report, history: try await store.updates(reportId: id)))
     }
 

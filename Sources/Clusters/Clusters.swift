@@ -1,2 +1,0 @@
-/// Map clustering and hotspot analysis over report points.
-public enum Clusters {}

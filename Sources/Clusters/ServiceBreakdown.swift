@@ -1,0 +1,57 @@
+/// The reports of a cluster per service: a sparse list of (service, count) pairs in ascending
+/// service order, with no zero counts.
+///
+/// A cluster's pairs live in one array shared by the whole index, so handing a breakdown out
+/// costs no allocation; a single report's breakdown is just its service.
+public struct ServiceBreakdown: RandomAccessCollection, Hashable, Sendable {
+    enum Storage: Hashable, Sendable {
+        case single(UInt16)
+        case shared(ArraySlice<ServiceCount>)
+    }
+
+    let storage: Storage
+
+    init(single service: UInt16) { storage = .single(service) }
+    init(shared slice: ArraySlice<ServiceCount>) { storage = .shared(slice) }
+
+    /// A breakdown from any pairs: counts of the same service are added, zero counts dropped.
+    public init(_ pairs: some Sequence<ServiceCount>) {
+        var totals: [UInt16: Int] = [:]
+        for pair in pairs where pair.count > 0 { totals[pair.service, default: 0] += pair.count }
+        let sorted = totals.keys.sorted().map { ServiceCount(service: $0, count: totals[$0] ?? 0) }
+        storage = .shared(ArraySlice(sorted))
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int {
+        switch storage {
+        case .single: 1
+        case .shared(let slice): slice.count
+        }
+    }
+
+    public subscript(position: Int) -> ServiceCount {
+        switch storage {
+        case .single(let service):
+            precondition(position == 0, "ServiceBreakdown index \(position) out of range")
+            return ServiceCount(service: service, count: 1)
+        case .shared(let slice):
+            return slice[slice.startIndex + position]
+        }
+    }
+
+    /// The number of reports counted.
+    public var total: Int { reduce(0) { $0 + $1.count } }
+
+    /// The `limit` services with the most reports, largest first (ties: lower service first).
+    public func top(_ limit: Int) -> [ServiceCount] {
+        Array(sorted(by: ServiceCount.byCountDescending).prefix(Swift.max(0, limit)))
+    }
+
+    public static func == (a: ServiceBreakdown, b: ServiceBreakdown) -> Bool { a.elementsEqual(b) }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(count)
+        for pair in self { hasher.combine(pair) }
+    }
+}

@@ -1,0 +1,136 @@
+import Clusters
+import Foundation
+import Geo
+import Hummingbird
+import Reports
+import Store
+
+/// `GET /api/v1/clusters`, `/api/v1/clusters/{id}/children` and `/leaves`: the map's clusters as
+/// GeoJSON, free or per district (`by=district`), with service, status and date filters.
+///
+/// A cluster id belongs to one snapshot of one filtered index: ask for children and leaves with
+/// the same `by`, `service`, `status`, `since` and `until` as the request that gave the id. A
+/// snapshot is replaced within a second of new reports; an id from an older one may answer 404.
+struct ClustersController: Sendable {
+    let clusters: MapClusters
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("api/v1/clusters") { request, _ in try clustersInView(request) }
+        router.get("api/v1/clusters/:id/children") { request, context in
+            let (index, id) = try lookup(request, context)
+            return try features(try wrap { () throws(ClusterError) in try index.children(of: id) })
+        }
+        router.get("api/v1/clusters/:id/leaves") { request, context in
+            let (index, id) = try lookup(request, context)
+            let limit = try integer(request, "limit", default: 10, range: 1...10_000)
+            let offset = try integer(request, "offset", default: 0, range: 0...100_000_000)
+            let leaves = try wrap { () throws(ClusterError) in try index.leaves(of: id, limit: limit, offset: offset) }
+            return geoJSON(leaves.map { report($0) })
+        }
+    }
+
+    func clustersInView(_ request: Request) throws -> Response {
+        let index = try filteredIndex(request)
+        guard let zoomText = request.parameter("zoom") else { throw Problem(.badRequest, "zoom is required (0 to 18)") }
+        guard let zoom = Int(zoomText), (0...index.options.maxZoom + 1).contains(zoom) else {
+            throw Problem(.badRequest, "zoom must be a whole number from 0 to \(index.options.maxZoom + 1), got '\(zoomText.prefix(20))'")
+        }
+        var bounds = MapBounds.world
+        if let text = request.parameter("bbox") {
+            let parts = text.split(separator: ",").compactMap { Double($0.trimmingWhitespace) }
+            guard parts.count == 4, parts.allSatisfy(\.isFinite), parts[1] <= parts[3] else {
+                throw Problem(.badRequest, "bbox must be west,south,east,north in degrees (west > east crosses the antimeridian), got '\(text.prefix(60))'")
+            }
+            bounds = MapBounds(west: parts[0], south: parts[1], east: parts[2], north: parts[3])
+        }
+        return try features(index.clusters(in: bounds, zoom: zoom))
+    }
+
+    /// The index for the request's grouping and filters.
+    func filteredIndex(_ request: Request) throws -> ClusterIndex {
+        let grouped: Bool
+        switch request.parameter("by") {
+        case nil, "none": grouped = false
+        case "district": grouped = true
+        case let other?: throw Problem(.badRequest, "by must be district (or absent), got '\(other.prefix(20))'")
+        }
+        return clusters.index(byDistrict: grouped).index(for: try filter(request))
+    }
+
+    func filter(_ request: Request) throws -> ClusterFilter {
+        var filter = ClusterFilter()
+        if let codes = request.parameter("service") {
+            filter.services = Set(try codes.split(separator: ",").map { code in
+                guard let i = clusters.serviceIndex(String(code)) else { throw Problem(.badRequest, "unknown service '\(code.prefix(60))'") }
+                return i
+            })
+        }
+        if let statuses = request.parameter("status") {
+            filter.statuses = Set(try statuses.split(separator: ",").flatMap { s -> [UInt8] in
+                switch s {
+                case "open": return [ReportStatus.open, .acknowledged, .inProgress].map(MapClusters.statusIndex)
+                default:
+                    guard let status = ReportStatus(rawValue: String(s)) else {
+                        throw Problem(.badRequest, "status must be open (every unresolved state), closed, acknowledged or in_progress, got '\(s.prefix(20))'")
+                    }
+                    return [MapClusters.statusIndex(status)]
+                }
+            })
+        }
+        let (since, until) = try DistrictsController.range(request)
+        filter.since = since.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+        filter.until = until.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
+        return filter
+    }
+
+    func lookup(_ request: Request, _ context: BasicRequestContext) throws -> (ClusterIndex, ClusterID) {
+        guard let text = context.parameters.get("id"), let raw = Int64(text), raw >= 0 else { throw Problem(.notFound, "no such cluster") }
+        return (try filteredIndex(request), ClusterID(rawValue: raw))
+    }
+
+    func wrap<T>(_ body: () throws(ClusterError) -> T) throws -> T {
+        do { return try body() } catch {
+            switch error {
+            case .unknownCluster: throw Problem(.notFound, error.description + " (ids belong to one snapshot and filter; ask again for the clusters)")
+            default: throw Problem(.badRequest, error.description)
+            }
+        }
+    }
+
+    func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.parameter(name) else { return value }
+        guard let n = Int(text), range.contains(n) else { throw Problem(.badRequest, "\(name) must be from \(range.lowerBound) to \(range.upperBound)") }
+        return n
+    }
+
+    func features(_ list: [ClusterFeature]) throws -> Response {
+        geoJSON(list.map { f in
+            if let point = f.report { return report(point) }
+            var properties: [String: JSONValue] = [
+                "cluster": .bool(true), "count": .integer(Int64(f.count)),
+                "services": .object(Dictionary(f.services.map { (clusters.serviceCode($0.service), JSONValue.integer(Int64($0.count))) },
+                                               uniquingKeysWith: { a, _ in a })),
+            ]
+            if case .cluster(let id, let expansion) = f.kind {
+                properties["cluster_id"] = .string(id.description)
+                properties["expansion_zoom"] = .integer(Int64(expansion))
+            }
+            if let d = clusters.districtCode(f.district) { properties["district"] = .string(d) }
+            return Feature(properties: properties, geometry: .point(Coordinate(f.lon, f.lat)))
+        })
+    }
+
+    func report(_ p: ClusterPoint) -> Feature {
+        var properties: [String: JSONValue] = [
+            "cluster": .bool(false), "count": .integer(1), "report_id": .integer(p.id),
+            "service_code": .string(clusters.serviceCode(p.service)), "status": .string(MapClusters.status(p.status).rawValue),
+        ]
+        if let d = clusters.districtCode(p.district) { properties["district"] = .string(d) }
+        return Feature(id: .integer(p.id), properties: properties, geometry: .point(Coordinate(p.lon, p.lat)))
+    }
+}
+
+func geoJSON(_ features: [Feature]) -> Response {
+    Response(status: .ok, headers: [.contentType: "application/geo+json"],
+             body: .init(byteBuffer: ByteBuffer(data: GeoJSON.encode(FeatureCollection(features: features)))))
+}

@@ -1,0 +1,54 @@
+import Clusters
+import Foundation
+import Geo
+import Hummingbird
+import Store
+
+/// `GET /api/v1/districts/{code}/hotspots`: the problem areas of one district, DBSCAN in metres
+/// over its reports (with the map's filters), as GeoJSON outlines.
+struct HotspotsController: Sendable {
+    let clusters: MapClusters
+    let districts: [District]
+
+    /// The document: a FeatureCollection with the analysis's parameters and totals beside it.
+    struct Document: Encodable {
+        let type = "FeatureCollection"
+        var district: String
+        var eps: Double
+        var min_points: Int
+        var reports: Int
+        var noise: Int
+        var crs_used: String
+        var features: [Feature]
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("api/v1/districts/:code/hotspots") { request, context in
+            let code = context.parameters.get("code") ?? ""
+            guard districts.contains(where: { $0.code == code }), let district = clusters.districtIndex(code) else {
+                throw Problem(.notFound, "no district with code '\(code.prefix(60))'")
+            }
+            let eps = try number(request, "eps", default: 50, range: 0...5_000)
+            let minPoints = Int(try number(request, "min_points", default: 5, range: 1...100_000))
+            let index = clusters.free.index(for: try ClustersController(clusters: clusters).filter(request))
+            let points = index.points.filter { $0.district == district }
+            let report: HotspotReport
+            do { report = try HotspotAnalysis(eps: eps, minPoints: minPoints).run(Array(points)) } catch let error as HotspotError {
+                throw Problem(.badRequest, error.description)
+            }
+            let document = Document(district: code, eps: eps, min_points: minPoints, reports: report.pointCount, noise: report.noiseCount,
+                                    crs_used: report.crs.description, features: report.features(serviceCode: clusters.serviceCode))
+            return Response(status: .ok, headers: [.contentType: "application/geo+json"],
+                            body: .init(byteBuffer: ByteBuffer(data: GeoJSON.encode(document))))
+        }
+    }
+
+    func number(_ request: Request, _ name: String, default value: Double, range: ClosedRange<Double>) throws -> Double {
+        guard let text = request.parameter(name) else { return value }
+        guard let n = Double(text), n.isFinite, range.contains(n) else {
+            throw Problem(.badRequest, "\(name) must be a number from \(WKT.number(range.lowerBound)) to \(WKT.number(range.upperBound)), got '\(text.prefix(20))'")
+        }
+        if name == "min_points", n.rounded() != n { throw Problem(.badRequest, "min_points must be a whole number") }
+        return n
+    }
+}

@@ -1,0 +1,89 @@
+import Clusters
+import Foundation
+import Store
+import Synchronization
+
+/// The map's cluster indexes over every report, kept current: free clusters and per-district
+/// clusters (which never cross a district boundary), each rebuilt in the background shortly after
+/// reports arrive (`LiveClusterIndex`), so intake never waits for them.
+///
+/// The indexes hold small integers; this type translates: services by their position in a code
+/// list (the catalogue first, then codes only imported reports use), statuses by their position in
+/// `ReportStatus.allCases`, districts by their position in the district list.
+final class MapClusters: Sendable {
+    let free: LiveClusterIndex
+    let byDistrict: LiveClusterIndex
+    let districts: [String]
+    private let districtIndex: [String: Int32]
+    private let services: ServiceCodes
+
+    init(points: [ReportPoint], catalogue: [String], districts: [String]) throws {
+        self.districts = districts
+        districtIndex = Dictionary(districts.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        services = ServiceCodes(catalogue)
+        let clusterPoints = points.map(Self.converter(services, districtIndex))
+        free = try LiveClusterIndex(points: clusterPoints)
+        byDistrict = try LiveClusterIndex(points: clusterPoints, options: ClusterOptions(grouping: .byDistrict))
+    }
+
+    private static func converter(_ services: ServiceCodes, _ districts: [String: Int32]) -> (ReportPoint) -> ClusterPoint {
+        { p in
+            ClusterPoint(id: p.id, lon: p.location.x, lat: p.location.y, service: services.index(adding: p.serviceCode),
+                         status: statusIndex(p.status), requestedAt: p.requestedAt,
+                         district: p.districtCode.flatMap { districts[$0] } ?? ClusterPoint.noDistrict)
+        }
+    }
+
+    static func statusIndex(_ status: ReportStatus) -> UInt8 { UInt8(ReportStatus.allCases.firstIndex(of: status)!) }
+    static func status(_ index: UInt8) -> ReportStatus { ReportStatus.allCases[Int(index)] }
+
+    func point(_ p: ReportPoint) -> ClusterPoint { Self.converter(services, districtIndex)(p) }
+
+    /// The index of a service code, or nil when no report has it.
+    func serviceIndex(_ code: String) -> UInt16? { services.index(code) }
+    func serviceCode(_ index: UInt16) -> String { services.code(index) }
+    func districtCode(_ index: Int32) -> String? { index >= 0 && Int(index) < districts.count ? districts[Int(index)] : nil }
+    func districtIndex(_ code: String) -> Int32? { districtIndex[code] }
+
+    /// A committed report: shown within a second.
+    func add(_ report: Report) {
+        let d = report.details
+        let p = point(ReportPoint(id: report.id, location: d.location, serviceCode: d.serviceCode, status: d.status,
+                                  requestedAt: Int64((d.requestedAt.timeIntervalSince1970 * 1000).rounded()), districtCode: d.districtCode))
+        free.insert(p)
+        byDistrict.insert(p)
+    }
+
+    /// Every report again from the store (after status changes, which move reports between filters).
+    func reload(from store: any ReportStatisticsStore) async throws {
+        let points = try await store.reportPoints(districtCode: nil).map(point)
+        free.replaceAll(with: points)
+        byDistrict.replaceAll(with: points)
+    }
+
+    func index(byDistrict grouped: Bool) -> LiveClusterIndex { grouped ? byDistrict : free }
+}
+
+/// Service codes by small integer: the catalogue's first, then codes that only stored reports use
+/// (imports keep unknown categories under their own codes), added as they are met.
+final class ServiceCodes: Sendable {
+    private let table: Mutex<(codes: [String], index: [String: UInt16])>
+
+    init(_ catalogue: [String]) {
+        table = Mutex((catalogue, Dictionary(catalogue.enumerated().map { ($1, UInt16($0)) }, uniquingKeysWith: { a, _ in a })))
+    }
+
+    func index(_ code: String) -> UInt16? { table.withLock { $0.index[code] } }
+
+    func index(adding code: String) -> UInt16 {
+        table.withLock { t in
+            if let i = t.index[code] { return i }
+            let i = UInt16(truncatingIfNeeded: t.codes.count)
+            t.codes.append(code)
+            t.index[code] = i
+            return i
+        }
+    }
+
+    func code(_ index: UInt16) -> String { table.withLock { Int(index) < $0.codes.count ? $0.codes[Int(index)] : "?" } }
+}
