@@ -14,27 +14,30 @@ import Testing
         features.reduce(0) { $0 + (($1["properties"] as? [String: Any])?["count"] as? Int ?? 0) }
     }
 
-    @Test func newReportsShowInClustersWithinASecondAndFiltersHold() async throws {
+    @Test func newReportsShowInBothClusterModesAndFiltersHold() async throws {
         try await Open311Fixture.run { client, f in
             // 12 potholes within a few metres in Žaliakalnis and 3 graffiti in Centras.
             for i in 0..<12 { _ = try await f.post(client, f.pothole(lat: String(54.9000 + Double(i) * 0.00002), long: "23.9300")) }
             for i in 0..<3 {
                 _ = try await f.post(client, [("api_key", f.key), ("service_code", "graffiti"), ("lat", String(54.8970 + Double(i) * 0.00002)), ("long", "23.9000")])
             }
-            var world: [[String: Any]] = []
-            let deadline = ContinuousClock.now + .seconds(1)
+            // Both indexes (free and per district) rebuild on their own schedules, 0.3 s after new
+            // reports. The one-second promise is timed in LiveClusterIndexTests; here, with every
+            // suite running in parallel, allow more before calling it a failure.
+            var world: [[String: Any]] = [], byDistrict: [[String: Any]] = []
+            let deadline = ContinuousClock.now + .seconds(5)
             repeat {
                 world = try Self.features(try await get(client, "/api/v1/clusters?zoom=3"))
-                if Self.count(world) == 15 { break }
+                byDistrict = try Self.features(try await get(client, "/api/v1/clusters?zoom=12&by=district"))
+                if Self.count(world) == 15 && Self.count(byDistrict) == 15 { break }
                 try await Task.sleep(for: .milliseconds(50))
             } while ContinuousClock.now < deadline
-            #expect(Self.count(world) == 15, "reports must show within a second")
+            #expect(Self.count(world) == 15)
             #expect(world.count == 1)
             let services = try #require((world.first?["properties"] as? [String: Any])?["services"] as? [String: Int])
             #expect(services == ["pothole": 12, "graffiti": 3])
 
             // Per district at a city zoom: never mixed.
-            let byDistrict = try Self.features(try await get(client, "/api/v1/clusters?zoom=12&by=district"))
             #expect(Self.count(byDistrict) == 15)
             let districts = byDistrict.compactMap { ($0["properties"] as? [String: Any])?["district"] as? String }
             #expect(Set(districts) == ["zaliakalnis", "centras"])
