@@ -13,7 +13,9 @@
 ///   the seed), else to the same k-d tree; both find exactly the nodes within the radius.
 ///
 /// Everything lives in flat columns (no object per point) and the service breakdowns of all
-/// clusters share one pool, so a million reports cost a few hundred bytes each over all zooms.
+/// clusters share one pool: a million reports take about 180 bytes each over all zooms
+/// (`ClusterIndex.approximateByteCount`), reports included. Scratch memory (drafts, sort records,
+/// the grid) is reused from level to level, since fresh memory costs a page fault per 4 KiB.
 struct ClusterBuilder {
     let options: ClusterOptions
     /// Every cluster's breakdown pairs, back to back.
@@ -28,31 +30,36 @@ struct ClusterBuilder {
 
     /// The levels from `minZoom` to `maxZoom + 1` (single reports), in that order.
     mutating func build(points: ContiguousArray<ClusterPoint>) -> [ClusterLevel] {
-        var leaves = LevelDraft(capacity: points.count)
+        var draft = LevelDraft(capacity: points.count)
+        var records = ContiguousArray<KDTree.Record>()
+        var parents = ContiguousArray<Int32>(), taken = ContiguousArray<Bool>()
         for (position, point) in points.enumerated() {
             // A single report's breakdown is its service, kept in `breakdownStart` (see ClusterLevel).
-            leaves.append(LevelDraft.Node(x: WebMercator.x(longitude: WebMercator.wrapped(longitude: point.lon)),
-                                          y: WebMercator.y(latitude: point.lat), identity: Int64(position), count: 1,
-                                          district: point.district, breakdownStart: UInt32(point.service), breakdownCount: 0))
+            draft.append(LevelDraft.Node(x: WebMercator.x(longitude: WebMercator.wrapped(longitude: point.lon)),
+                                         y: WebMercator.y(latitude: point.lat), identity: Int64(position), count: 1,
+                                         district: point.district, breakdownStart: UInt32(point.service), breakdownCount: 0))
         }
-        var levels = [leaves.level(zoom: options.maxZoom + 1, nodeSize: options.nodeSize, parents: nil)]
+        var levels = [draft.level(zoom: options.maxZoom + 1, nodeSize: options.nodeSize, parents: nil, records: &records)]
         for zoom in stride(from: options.maxZoom, through: options.minZoom, by: -1) {
-            let (draft, parents) = cluster(levels[levels.count - 1], atZoom: zoom)
-            levels.append(draft.level(zoom: zoom, nodeSize: options.nodeSize, parents: parents))
+            cluster(levels[levels.count - 1], atZoom: zoom, into: &draft, parents: &parents, taken: &taken)
+            levels.append(draft.level(zoom: zoom, nodeSize: options.nodeSize, parents: parents, records: &records))
         }
         return levels.reversed()
     }
 
-    /// Level `zoom` from the level above it (`zoom + 1`), in creation order, and the parent of each
-    /// node of the level above (a creation-order position in the new level).
-    private mutating func cluster(_ above: ClusterLevel, atZoom zoom: Int) -> (LevelDraft, ContiguousArray<Int32>) {
+    /// Clusters the level above (`zoom + 1`) into `next`, level `zoom` in creation order, and sets
+    /// `parents` to the parent of each node of the level above (a creation-order position in `next`).
+    private mutating func cluster(_ above: ClusterLevel, atZoom zoom: Int, into next: inout LevelDraft,
+                                  parents: inout ContiguousArray<Int32>, taken: inout ContiguousArray<Bool>) {
         let n = above.count
         let radius = options.unitRadius(atZoom: zoom)
         let byDistrict = options.grouping == .byDistrict
         let minPoints = UInt64(options.minPoints)
-        var next = LevelDraft(capacity: n)  // at most one node per node above: no regrowth
-        var parents = ContiguousArray<Int32>(repeating: -1, count: n)
-        var taken = ContiguousArray<Bool>(repeating: false, count: n)
+        next.removeAll()
+        parents.removeAll(keepingCapacity: true)
+        parents.append(contentsOf: repeatElement(-1, count: n))
+        taken.removeAll(keepingCapacity: true)
+        taken.append(contentsOf: repeatElement(false, count: n))
         var neighbours = PositionList()
         let gridAnswers = grid.rebuild(coordinates: above.tree.coordinates, radius: radius)
         let grid = self.grid  // a copy for the loop, released when it ends (so the next rebuild reuses the storage)
@@ -123,7 +130,6 @@ struct ClusterBuilder {
         }
         }
         }
-        return (next, parents)
     }
 
     /// Adds node `position`'s breakdown to the merger's running totals.

@@ -5,7 +5,7 @@ import Foundation
 /// median (by x or y, alternating with depth) at its middle, smaller values before it and larger
 /// after. No node objects, no pointers: a query walks index ranges with a small stack.
 ///
-/// The tree does not keep ids: `build` returns the permutation it applied, and the owner reorders
+/// The tree does not keep ids: `build` tells the permutation it applied, and the owner reorders
 /// its own per-point arrays to match, so that a query's answers are positions in those arrays.
 struct KDTree: Sendable {
     let nodeSize: Int
@@ -14,40 +14,45 @@ struct KDTree: Sendable {
 
     var count: Int { coordinates.count / 2 }
 
-    /// Sorts `coordinates` (interleaved x, y) into tree order and returns the tree with the
-    /// permutation: `order[i]` is the original position of the point now at `i`.
-    static func build(coordinates: ContiguousArray<Double>, nodeSize: Int) -> (tree: KDTree, order: ContiguousArray<Int32>) {
-        let count = coordinates.count / 2
-        // Sorting whole records (x, y, original position) moves one 24-byte value per swap
-        // instead of touching two arrays: the build is memory-bound, so this is what counts.
-        var records = ContiguousArray<Record>(unsafeUninitializedCapacity: count) { buffer, initialized in
-            coordinates.withUnsafeBufferPointer { xy in
-                for i in 0..<count { buffer.initializeElement(at: i, to: Record(x: xy[2 * i], y: xy[2 * i + 1], position: Int32(truncatingIfNeeded: i))) }
-            }
-            initialized = count
-        }
-        records.withUnsafeMutableBufferPointer { buffer in
-            var sorter = Sorter(records: buffer.baseAddress!, nodeSize: nodeSize)
-            if count > 0 { sorter.sort(left: 0, right: count - 1, axis: 0) }
-        }
-        let sorted = ContiguousArray<Double>(unsafeUninitializedCapacity: 2 * count) { buffer, initialized in
-            for i in 0..<count { buffer[2 * i] = records[i].x; buffer[2 * i + 1] = records[i].y }
-            initialized = 2 * count
-        }
-        let order = ContiguousArray<Int32>(unsafeUninitializedCapacity: count) { buffer, initialized in
-            for i in 0..<count { buffer[i] = records[i].position }
-            initialized = count
-        }
-        return (KDTree(nodeSize: nodeSize, coordinates: sorted), order)
-    }
-
-    private struct Record {
+    /// A point to sort: its coordinates and its position before the sort. Sorting whole records
+    /// moves one 24-byte value per swap instead of touching two arrays: the build is
+    /// memory-bound, so this is what counts.
+    struct Record {
         var x: Double
         var y: Double
         var position: Int32
 
         @inline(__always)
         func value(_ axis: Int) -> Double { axis == 0 ? x : y }
+    }
+
+    /// Sorts `records` into tree order in place and returns the tree over their coordinates;
+    /// afterwards `records[i].position` tells where the point now at `i` came from. The caller
+    /// owns the records' storage, so one buffer can serve every level of a cluster index.
+    static func build(sorting records: inout ContiguousArray<Record>, nodeSize: Int) -> KDTree {
+        let count = records.count
+        records.withUnsafeMutableBufferPointer { buffer in
+            var sorter = Sorter(records: buffer.baseAddress!, nodeSize: nodeSize)
+            if count > 0 { sorter.sort(left: 0, right: count - 1, axis: 0) }
+        }
+        let sorted = ContiguousArray<Double>(unsafeUninitializedCapacity: 2 * count) { buffer, initialized in
+            records.withUnsafeBufferPointer { records in
+                for i in 0..<count { buffer[2 * i] = records[i].x; buffer[2 * i + 1] = records[i].y }
+            }
+            initialized = 2 * count
+        }
+        return KDTree(nodeSize: nodeSize, coordinates: sorted)
+    }
+
+    /// The tree over `coordinates` (interleaved x, y) and the permutation it applied:
+    /// `order[i]` is the original position of the point now at `i`.
+    static func build(coordinates: ContiguousArray<Double>, nodeSize: Int) -> (tree: KDTree, order: ContiguousArray<Int32>) {
+        let count = coordinates.count / 2
+        var records = ContiguousArray((0..<count).lazy.map {
+            Record(x: coordinates[2 * $0], y: coordinates[2 * $0 + 1], position: Int32(truncatingIfNeeded: $0))
+        })
+        let tree = build(sorting: &records, nodeSize: nodeSize)
+        return (tree, ContiguousArray(records.lazy.map(\.position)))
     }
 
     /// Calls `body` with the position of every point inside the rectangle (edges included).

@@ -8,11 +8,17 @@
 /// it has at most a few cells per node: points spread over the world at zoom 18 would need
 /// trillions of cells, and those levels use the k-d tree instead (`rebuild` answers false).
 ///
+/// A few reports far from the rest (a default position at 0°, 0°, swapped coordinates) must not
+/// cost the whole city its grid: when the full extent needs too many cells, the grid covers the
+/// extent of the bulk of the nodes (from a sample's quantiles) and puts every node outside it in
+/// the nearest edge cell. Clamping cell numbers keeps "within the radius" meaning "at most one
+/// cell apart" (it never moves two numbers further apart), so answers stay exact; the outliers
+/// only make their edge cells a little longer to scan.
+///
 /// One grid serves every level of a build in turn: its arrays keep their capacity, so the memory
 /// the finest level needed is not asked of the system again for each coarser one.
 struct RadiusGrid {
-    private var minX = 0.0, minY = 0.0, inverseCellSize = 0.0
-    private var columns = 0, rows = 0
+    private var cells = CellNumbering(minX: 0, minY: 0, inverseCellSize: 0, columns: 0, rows: 0)
     /// The nodes of cell `c` are `positions[cellBounds[c + 1] ..< cellBounds[c + 2]]`, ascending;
     /// `xy` holds their coordinates in the same order, so a scan reads memory in sequence.
     private var cellBounds = ContiguousArray<Int32>()
@@ -26,7 +32,7 @@ struct RadiusGrid {
     /// Buckets `coordinates` (interleaved x, y) for queries within `radius`; false, leaving the
     /// grid unusable, when that would take more cells than `cellBudget`.
     mutating func rebuild(coordinates: ContiguousArray<Double>, radius: Double) -> Bool {
-        columns = 0
+        cells = CellNumbering(minX: 0, minY: 0, inverseCellSize: 0, columns: 0, rows: 0)
         let count = coordinates.count / 2
         guard radius > 0, radius.isFinite, count > 0 else { return false }
         var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
@@ -38,13 +44,23 @@ struct RadiusGrid {
         // nodes within the radius more than one cell apart (with cell numbers below 2^24 the
         // rounding error stays far below a millionth of a cell).
         let cellSize = radius * (1 + 1e-6)
-        let width = ((maxX - minX) / cellSize).rounded(.down) + 1, height = ((maxY - minY) / cellSize).rounded(.down) + 1
-        guard width <= 16_777_216, height <= 16_777_216, width * height <= Double(Self.cellBudget(count: count)) else { return false }
-        let columns = Int(width), rows = Int(height), cells = columns * rows
-        let inverse = 1 / cellSize
+        let budget = Double(Self.cellBudget(count: count))
+        func fits(_ minX: Double, _ minY: Double, _ maxX: Double, _ maxY: Double) -> Bool {
+            let width = ((maxX - minX) / cellSize).rounded(.down) + 1, height = ((maxY - minY) / cellSize).rounded(.down) + 1
+            return width <= 16_777_216 && height <= 16_777_216 && width * height <= budget
+        }
+        if !fits(minX, minY, maxX, maxY) {
+            (minX, minY, maxX, maxY) = Self.bulkExtent(coordinates, count: count)
+            guard fits(minX, minY, maxX, maxY) else { return false }
+        }
+        let numbering = CellNumbering(minX: minX, minY: minY, inverseCellSize: 1 / cellSize,
+                                      columns: Int(((maxX - minX) / cellSize).rounded(.down)) + 1,
+                                      rows: Int(((maxY - minY) / cellSize).rounded(.down)) + 1)
+        cells = numbering
+        let cellCount = numbering.columns * numbering.rows
 
         Self.reset(&cellOf, count: count)
-        Self.reset(&cellBounds, count: cells + 2)
+        Self.reset(&cellBounds, count: cellCount + 2)
         Self.reset(&positions, count: count)
         Self.reset(&xy, count: 2 * count)
         // Counting sort by cell into one array of cell bounds, without a second array: count
@@ -58,13 +74,11 @@ struct RadiusGrid {
         positions.withUnsafeMutableBufferPointer { positions in
         xy.withUnsafeMutableBufferPointer { xy in
             for i in 0..<count {
-                let column = Swift.min(columns - 1, Int((coordinates[2 * i] - minX) * inverse))
-                let row = Swift.min(rows - 1, Int((coordinates[2 * i + 1] - minY) * inverse))
-                let cell = row * columns + column
+                let cell = numbering.cell(coordinates[2 * i], coordinates[2 * i + 1])
                 cellOf[i] = Int32(truncatingIfNeeded: cell)
                 bounds[cell + 1] += 1
             }
-            for c in 1..<cells + 1 { bounds[c + 1] += bounds[c] }
+            for c in 1..<cellCount + 1 { bounds[c + 1] += bounds[c] }
             for i in stride(from: count - 1, through: 0, by: -1) {
                 let cell = Int(cellOf[i])
                 bounds[cell + 1] -= 1
@@ -73,15 +87,22 @@ struct RadiusGrid {
                 xy[2 * slot] = coordinates[2 * i]
                 xy[2 * slot + 1] = coordinates[2 * i + 1]
             }
-            bounds[cells + 1] = Int32(truncatingIfNeeded: count)
+            bounds[cellCount + 1] = Int32(truncatingIfNeeded: count)
         }
         }
         }
         }
         }
-        self.minX = minX; self.minY = minY; self.inverseCellSize = inverse
-        self.columns = columns; self.rows = rows
         return true
+    }
+
+    /// The extent of the middle 99% of the nodes on each axis, from a strided sample.
+    private static func bulkExtent(_ coordinates: ContiguousArray<Double>, count: Int) -> (Double, Double, Double, Double) {
+        let size = Swift.min(count, 4096), stride = Swift.max(1, count / size)
+        var xs = (0..<size).map { coordinates[2 * ($0 * stride)] }, ys = (0..<size).map { coordinates[2 * ($0 * stride) + 1] }
+        xs.sort(); ys.sort()
+        let low = size / 200, high = size - 1 - size / 200
+        return (xs[low], ys[low], xs[high], ys[high])
     }
 
     /// `count` zeros, in the storage the array already has when it is large enough.
@@ -99,8 +120,8 @@ struct RadiusGrid {
     /// `radius` is at most the radius of the last successful `rebuild`.
     func appendPositions(within radius: Double, ofX qx: Double, y qy: Double, to found: inout PositionList) {
         let squared = radius * radius
-        let column = Swift.min(columns - 1, Swift.max(0, Int((qx - minX) * inverseCellSize)))
-        let row = Swift.min(rows - 1, Swift.max(0, Int((qy - minY) * inverseCellSize)))
+        let columns = cells.columns, rows = cells.rows
+        let column = cells.column(qx), row = cells.row(qy)
         let firstColumn = Swift.max(0, column - 1), lastColumn = Swift.min(columns - 1, column + 1)
         cellBounds.withUnsafeBufferPointer { bounds in
             positions.withUnsafeBufferPointer { positions in
@@ -116,6 +137,27 @@ struct RadiusGrid {
                     }
                 }
             }
+        }
+    }
+
+    /// Cell numbers: row-major, with columns and rows clamped to the grid in floating point first,
+    /// so that a far outlier cannot overflow an integer (and truncating a value clamped to >= 0
+    /// is flooring it, without a call to `floor`).
+    private struct CellNumbering {
+        let minX, minY, inverseCellSize: Double
+        let columns, rows: Int
+
+        @inline(__always)
+        func cell(_ x: Double, _ y: Double) -> Int { row(y) * columns + column(x) }
+
+        @inline(__always)
+        func column(_ x: Double) -> Int {
+            Int(Swift.min(Swift.max((x - minX) * inverseCellSize, 0), Double(columns - 1)))
+        }
+
+        @inline(__always)
+        func row(_ y: Double) -> Int {
+            Int(Swift.min(Swift.max((y - minY) * inverseCellSize, 0), Double(rows - 1)))
         }
     }
 }

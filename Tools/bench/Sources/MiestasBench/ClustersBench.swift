@@ -27,39 +27,40 @@ struct ClustersBench: AsyncParsableCommand {
         if let boston { sets.append(("58k Boston 311 reports", boston.points)) }
         else { print("(the Boston reports are absent from \(data): only the synthetic set is measured)\n") }
 
+        print("Builds, zooms 0...18, median of \(runs): wall time (this thread's CPU time). The machine is shared: wall time includes waiting for a core.\n")
         print("| data set | reports | build, free | build, per district | filtered build: open reports of the 3 busiest services (matching) | index memory (free) |")
         print("|---|---:|---:|---:|---:|---:|")
-        var indexes: [(String, ClusterIndex, ClusterIndex)] = []
+        var indexes: [(String, ClusterIndex, ClusterIndex, ClusterIndex)] = []
         for set in sets {
             // Built indexes are kept until the timing is over: releasing one (a hundred
             // megabytes for a million reports) is not part of building the next.
             var built: [ClusterIndex] = []
-            let freeSeconds = try median(runs: runs) { built.append(try ClusterIndex(points: set.points)) }
+            let freeSeconds = try timed(runs: runs) { built.append(try ClusterIndex(points: set.points)) }
             let free = built[0]
             built.removeAll()
-            let districtSeconds = try median(runs: runs) {
+            let districtSeconds = try timed(runs: runs) {
                 built.append(try ClusterIndex(points: set.points, options: ClusterOptions(grouping: .byDistrict)))
             }
             let byDistrict = built[0]
             built.removeAll()
             let busiest = Dictionary(grouping: set.points.map(\.service), by: { $0 }).sorted { $0.value.count > $1.value.count }.prefix(3).map(\.key)
             let filter = ClusterFilter(services: Set(busiest), statuses: [SyntheticReports.open])
-            let filteredSeconds = median(runs: runs) {
+            let filteredSeconds = timed(runs: runs) {
                 // A fresh catalogue each time: the cold path a first request for this filter takes.
                 built.append(ClusterCatalogue(unfiltered: free, capacity: 1).index(for: filter))
             }
             let filtered = built[0]
             built.removeAll()
             let megabytes = Double(free.approximateByteCount) / 1_048_576
-            print("| \(set.name) | \(set.points.count) | \(ms(freeSeconds)) | \(ms(districtSeconds)) | \(ms(filteredSeconds)) (\(filtered.count)) | \(String(format: "%.0f MiB", megabytes)) |")
-            indexes.append((set.name, free, byDistrict))
+            print("| \(set.name) | \(set.points.count) | \(freeSeconds) | \(districtSeconds) | \(filteredSeconds) (\(filtered.count)) | \(String(format: "%.0f MiB", megabytes)) |")
+            indexes.append((set.name, free, byDistrict, filtered))
         }
 
         print("\nViewport queries: \(queries) random 1024×768-pixel viewports (512-pixel tiles) per zoom, centred in Boston's bounding box; one core.\n")
         print("| data set | mode | zoom | features at zoom | p50 ms | p99 ms | max ms | features per viewport (mean) |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
-        for (name, free, byDistrict) in indexes {
-            for (mode, index) in [("free", free), ("per district", byDistrict)] {
+        for (name, free, byDistrict, filtered) in indexes {
+            for (mode, index) in [("free", free), ("per district", byDistrict), ("filtered (as above)", filtered)] {
                 for zoom in Self.zooms {
                     let (p50, p99, worst, mean) = Self.timeQueries(index, zoom: zoom, count: queries, seed: UInt64(zoom + 1))
                     print("| \(name) | \(mode) | \(zoom) | \(index.featureCount(atZoom: zoom)) | \(String(format: "%.3f", p50)) | \(String(format: "%.3f", p99)) | \(String(format: "%.3f", worst)) | \(String(format: "%.0f", mean)) |")
@@ -67,22 +68,40 @@ struct ClustersBench: AsyncParsableCommand {
             }
         }
 
-        print("\nLive index: one report inserted into a `LiveClusterIndex` (rebuild interval 300 ms) until a query sees it; median of \(runs).\n")
-        print("| data set | visible after |")
-        print("|---|---:|")
+        print("\nLive index (`LiveClusterIndex`, rebuild interval 300 ms): how long until a query sees an inserted report. Idle: one report after a quiet spell, median of \(runs). Streaming: one report every 10 ms for 3 s.\n")
+        print("| data set | idle: visible after | streaming: p50 | streaming: max | rebuilds while streaming |")
+        print("|---|---:|---:|---:|---:|")
         for set in sets {
             let live = try LiveClusterIndex(points: set.points)
-            var latencies: [Double] = []
+            var idle: [Double] = []
             for k in 0..<runs {
+                usleep(400_000)  // longer than the interval: the next insert finds no rebuild pending
                 let point = ClusterPoint(id: -1 - Int64(k), lon: 10 + Double(k), lat: -10, service: 0)
                 let area = MapBounds(west: point.lon - 0.01, south: -10.01, east: point.lon + 0.01, north: -9.99)
                 let start = DispatchTime.now().uptimeNanoseconds
                 live.insert(point)
-                while !live.index().clusters(in: area, zoom: 19).contains(where: { $0.report?.id == point.id }) { usleep(1_000) }
-                latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-                await live.waitUntilApplied()
+                while !live.index().clusters(in: area, zoom: 19).contains(where: { $0.report?.id == point.id }) { usleep(500) }
+                idle.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
-            print("| \(set.name) | \(ms(latencies.sorted()[latencies.count / 2])) |")
+            await live.waitUntilApplied()
+            // Streaming: the index holds the reports in insertion order, so its count tells how
+            // many of the streamed ones a query sees.
+            usleep(400_000)
+            let base = live.index().count, generation = live.generation
+            var inserted: [UInt64] = [], latencies: [Double] = []
+            let begin = DispatchTime.now().uptimeNanoseconds
+            while DispatchTime.now().uptimeNanoseconds - begin < 3_000_000_000 || latencies.count < inserted.count {
+                let now = DispatchTime.now().uptimeNanoseconds
+                if now - begin < 3_000_000_000 && (inserted.isEmpty || now - inserted[inserted.count - 1] >= 10_000_000) {
+                    live.insert(ClusterPoint(id: -1_000 - Int64(inserted.count), lon: -71.06, lat: 42.36, service: 0))
+                    inserted.append(now)
+                }
+                let visible = live.index().count - base
+                while latencies.count < visible { latencies.append(Double(now - inserted[latencies.count]) / 1e9) }
+                usleep(500)
+            }
+            latencies.sort()
+            print("| \(set.name) | \(ms(idle.sorted()[idle.count / 2])) | \(ms(latencies[latencies.count / 2])) | \(ms(latencies[latencies.count - 1])) | \(live.generation - generation) |")
         }
     }
 
@@ -108,6 +127,24 @@ struct ClustersBench: AsyncParsableCommand {
 }
 
 func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+
+/// Wall and thread-CPU time of `body`, medians of `runs`, as "wall ms (CPU ms)".
+func timed(runs: Int, _ body: () throws -> Void) rethrows -> String {
+    var walls: [Double] = [], cpus: [Double] = []
+    for _ in 0..<runs {
+        let wall = DispatchTime.now().uptimeNanoseconds, cpu = threadCPUNanoseconds()
+        try body()
+        cpus.append(Double(threadCPUNanoseconds() - cpu) / 1e9)
+        walls.append(Double(DispatchTime.now().uptimeNanoseconds - wall) / 1e9)
+    }
+    return "\(ms(walls.sorted()[runs / 2])) (\(ms(cpus.sorted()[runs / 2])))"
+}
+
+func threadCPUNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+}
 
 /// The lon/lat box a `width` × `height` pixel map shows around `centre` at `zoom`, on 512-pixel
 /// tiles (Web Mercator).
