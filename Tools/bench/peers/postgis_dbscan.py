@@ -18,26 +18,15 @@ Needs postgresql-15-postgis-3 (apt-get install). Prints one JSON line:
   {"peer": "PostGIS <version>", "timed": "...", "points": n, "median_seconds": s, "clusters": k, "noise": m}
 """
 import argparse
-import glob
 import json
 import os
 import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 
-
-def pg_bin(name):
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    if not found:
-        sys.exit(f"{name} not found: apt-get install postgresql-15-postgis-3")
-    return found[-1]
-
-
-def run(*args, **kw):
-    return subprocess.run(args, check=True, capture_output=True, text=True, **kw)
+from scratch_postgres import pg_bin, run
 
 
 def main():

@@ -18,7 +18,6 @@ Needs postgresql-15-postgis-3 and gdal-bin (apt-get install). Prints one JSON li
 """
 import argparse
 import csv
-import glob
 import json
 import os
 import random
@@ -26,19 +25,9 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 
-
-def pg_bin(name):
-    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    if not found:
-        sys.exit(f"{name} not found: apt-get install postgresql-15-postgis-3")
-    return found[-1]
-
-
-def run(*args, **kw):
-    return subprocess.run(args, check=True, capture_output=True, text=True, **kw)
+from scratch_postgres import pg_bin, run
 
 
 def points_csv(args, path):
