@@ -10,10 +10,15 @@
 /// see `ClusterCatalogue`, which keeps such indexes, and `LiveClusterIndex` for new reports.
 public struct ClusterIndex: Sendable {
     public let options: ClusterOptions
-    /// The indexed reports (those with a finite position), in input order.
+    /// The reports the build indexed (those with a finite position), in input order; `reports`
+    /// adds those added since.
     public let points: ContiguousArray<ClusterPoint>
-    /// How many input reports had no finite position and were left out.
-    public let skippedCount: Int
+    /// How many reports the build left out for lack of a finite position.
+    private let skippedInBuild: Int
+    /// Reports added since the build (see `adding(_:)`).
+    var recent: RecentReports
+    /// Parent links, worked out when the first report is added; shared by copies of the index.
+    let parentLinks = ParentLinks()
     /// Levels `minZoom ... maxZoom + 1`; the last holds single reports only.
     let levels: [ClusterLevel]
     /// The breakdown pairs of every cluster (see `ClusterLevel.breakdownStarts`).
@@ -57,14 +62,21 @@ public struct ClusterIndex: Sendable {
         self.breakdownPool = builder.pool
         self.options = options
         self.points = points
-        self.skippedCount = skipped
+        self.skippedInBuild = skipped
+        self.recent = RecentReports(options: options)
     }
 
     /// The zooms with their own level: `minZoom ... maxZoom + 1` (the last shows single reports).
     public var zoomRange: ClosedRange<Int> { options.minZoom...(options.maxZoom + 1) }
 
-    /// The number of indexed reports.
-    public var count: Int { points.count }
+    /// The number of indexed reports, added ones included.
+    public var count: Int { points.count + recent.count }
+
+    /// Every indexed report: the built ones in input order, then the added ones in arrival order.
+    public var reports: ContiguousArray<ClusterPoint> { recent.isEmpty ? points : points + recent.points }
+
+    /// How many reports were left out for lack of a finite position.
+    public var skippedCount: Int { skippedInBuild + recent.skippedCount }
 
     /// Roughly the memory the index holds, in bytes: its columns at every zoom, the breakdown
     /// pairs and the reports (not counting allocator overhead).
@@ -75,7 +87,10 @@ public struct ClusterIndex: Sendable {
     }
 
     /// The number of features (clusters and single reports) at `zoom`, all over the world.
-    public func featureCount(atZoom zoom: Int) -> Int { level(forZoom: zoom).count }
+    public func featureCount(atZoom zoom: Int) -> Int {
+        let level = level(forZoom: zoom)
+        return level.count + recent.singles(atZoom: level.zoom).reduce(0) { n, _ in n + 1 }
+    }
 
     func level(forZoom zoom: Int) -> ClusterLevel {
         levels[min(max(zoom, options.minZoom), options.maxZoom + 1) - options.minZoom]
