@@ -56,7 +56,7 @@ public final class ClusterCatalogue: Sendable {
             if seen == added.count { return kept }
             index = kept.adding(filter.apply(to: ContiguousArray(added[seen...])))
         } else {
-            index = ClusterIndex(validOptions: unfiltered.options, points: filter.apply(to: unfiltered.reports))
+            index = ClusterIndex(validOptions: unfiltered.options, points: filter.apply(to: unfiltered.points))
         }
         let capacity = capacity
         cache.withLock { $0.keep(index, seeing: added.count, for: filter, capacity: capacity) }

@@ -77,7 +77,7 @@ extension ClusterIndex {
     /// reports added to it since the build (`gained`).
     func feature(at position: Int, in level: ClusterLevel, gaining gained: [ServiceCount]? = nil) -> ClusterFeature {
         let count = level.counts[position]
-        if count == 1 { return Self.feature(single: points[Int(level.identities[position])]) }
+        if count == 1 { return Self.feature(single: built[Int(level.identities[position])]) }
         let id = ClusterID(rawValue: level.identities[position])
         let start = Int(level.breakdownStarts[position])
         let built = breakdownPool[start..<start + Int(level.breakdownCounts[position])]
@@ -121,7 +121,7 @@ private struct LeafCollector {
             return
         }
         if count == 1 {
-            found.append(index.points[Int(level.identities[position])])
+            found.append(index.built[Int(level.identities[position])])
             return
         }
         for k in level.childRange(position) {

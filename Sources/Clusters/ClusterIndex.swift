@@ -10,9 +10,9 @@
 /// see `ClusterCatalogue`, which keeps such indexes, and `LiveClusterIndex` for new reports.
 public struct ClusterIndex: Sendable {
     public let options: ClusterOptions
-    /// The reports the build indexed (those with a finite position), in input order; `reports`
+    /// The reports the build indexed (those with a finite position), in input order; `points`
     /// adds those added since.
-    public let points: ContiguousArray<ClusterPoint>
+    let built: ContiguousArray<ClusterPoint>
     /// How many reports the build left out for lack of a finite position.
     private let skippedInBuild: Int
     /// Reports added since the build (see `adding(_:)`).
@@ -61,7 +61,7 @@ public struct ClusterIndex: Sendable {
         self.levels = builder.build(points: points)
         self.breakdownPool = builder.pool
         self.options = options
-        self.points = points
+        self.built = points
         self.skippedInBuild = skipped
         self.recent = RecentReports(options: options)
     }
@@ -70,10 +70,11 @@ public struct ClusterIndex: Sendable {
     public var zoomRange: ClosedRange<Int> { options.minZoom...(options.maxZoom + 1) }
 
     /// The number of indexed reports, added ones included.
-    public var count: Int { points.count + recent.count }
+    public var count: Int { built.count + recent.count }
 
-    /// Every indexed report: the built ones in input order, then the added ones in arrival order.
-    public var reports: ContiguousArray<ClusterPoint> { recent.isEmpty ? points : points + recent.points }
+    /// Every indexed report: the built ones in input order, then the added ones in arrival order
+    /// (a copy of them all when reports were added since the build).
+    public var points: ContiguousArray<ClusterPoint> { recent.isEmpty ? built : built + recent.points }
 
     /// How many reports were left out for lack of a finite position.
     public var skippedCount: Int { skippedInBuild + recent.skippedCount }
@@ -81,7 +82,7 @@ public struct ClusterIndex: Sendable {
     /// Roughly the memory the index holds, in bytes: its columns at every zoom, the breakdown
     /// pairs and the reports (not counting allocator overhead).
     public var approximateByteCount: Int {
-        levels.reduce(points.count * MemoryLayout<ClusterPoint>.stride + breakdownPool.count * MemoryLayout<ServiceCount>.stride) {
+        levels.reduce(built.count * MemoryLayout<ClusterPoint>.stride + breakdownPool.count * MemoryLayout<ServiceCount>.stride) {
             $0 + $1.byteCount
         }
     }

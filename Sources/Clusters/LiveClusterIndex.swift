@@ -163,7 +163,7 @@ public final class LiveClusterIndex: Sendable {
             }
             guard !current.unfiltered.recent.isEmpty else { return nil }
             state.building = true
-            return (current.unfiltered.reports, current.unfiltered.recent.count, nil, current)
+            return (current.unfiltered.points, current.unfiltered.recent.count, nil, current)
         }
         guard let (points, keepFrom, replacement, old) = job else { return }
         builds.async { [self] in

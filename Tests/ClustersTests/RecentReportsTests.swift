@@ -8,7 +8,7 @@ import Testing
         guard let boston = BostonReports.shared, let grown = BostonClusterTests.grownFree else { return }
         let added = boston.points.suffix(Growth.added)
         #expect(grown.count == boston.points.count)
-        #expect(grown.reports.map(\.id) == boston.points.map(\.id))
+        #expect(grown.points.map(\.id) == boston.points.map(\.id))
         // Boston is dense: nearly every added report joins a cluster, most of them at fine zooms.
         let joinZooms = grown.recent.joinZooms
         print("join zooms:", Dictionary(grouping: joinZooms, by: { $0 }).mapValues(\.count).sorted { $0.key > $1.key })
