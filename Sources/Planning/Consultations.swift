@@ -12,6 +12,7 @@ public struct Consultations: Sendable {
     public let media: MediaLibrary
     public let settings: PlanningSettings
     let clock: @Sendable () -> Date
+    let registerCache = RegisterCache()
 
     public init(store: any PlanningStore, users: any UserStore, media: MediaLibrary, settings: PlanningSettings = .init(),
                 clock: @escaping @Sendable () -> Date = { Date() }) {

@@ -49,43 +49,69 @@ public enum PlanDocuments {
     /// A comment as the public sees it: a hidden one shows only its reason; an answer shows
     /// only once published. `staff` adds pending comments' text, the assignee and draft answers.
     public static func comment(_ c: PlanComment, staff: Bool = false) -> String {
-        var s = "{\"id\":\(c.id),\"plan_id\":\(c.planId),\"version\":\(c.version),\"kind\":\"\(c.kind.rawValue)\",\"status\":\"\(c.status.rawValue)\""
-        s += ",\"created_at\":\"\(JSONText.time(c.createdAt))\""
-        if c.status == .hidden && !staff {
-            s += ",\"hidden_reason\":" + JSONText.quote(c.hiddenReason ?? "")
-            return s + "}"
-        }
-        s += ",\"name\":" + JSONText.quote(c.name) + ",\"text\":" + JSONText.quote(c.text)
-        s += ",\"identity_level\":" + JSONText.quote(c.identityLevel)
-        s += ",\"location\":" + (c.locationGeoJSON ?? "null")
-        s += ",\"attachment\":" + (c.attachment == nil ? "null" : "\"/api/v1/comments/\(c.id)/attachment\"")
-        s += ",\"duplicate_of\":" + (c.duplicateOf.map(String.init) ?? "null")
-        if staff {
-            s += ",\"hidden_reason\":" + JSONText.quote(c.hiddenReason)
-            s += ",\"architect\":" + JSONText.quote(c.architect)
-            s += ",\"draft_answer\":" + (c.answer.flatMap { $0.publishedAt == nil ? answer($0) : nil } ?? "null")
-        }
-        s += ",\"answer\":" + (c.answer.flatMap { $0.publishedAt != nil ? answer($0) : nil } ?? "null")
-        return s + "}"
+        var out = JSONBuffer(capacity: 512)
+        write(c, staff: staff, into: &out)
+        return out.text
     }
 
-    static func answer(_ a: CommentAnswer) -> String {
-        "{\"decision\":\"\(a.decision.rawValue)\",\"reasoning\":\(JSONText.quote(a.reasoning)),\"architect\":\(JSONText.quote(a.architect))"
-            + ",\"drafted_at\":\"\(JSONText.time(a.draftedAt))\",\"published_at\":\(a.publishedAt.map { "\"\(JSONText.time($0))\"" } ?? "null")}"
+    static func write(_ c: PlanComment, staff: Bool, into out: inout JSONBuffer) {
+        out.raw("{\"id\":"); out.int(c.id)
+        out.raw(",\"plan_id\":"); out.int(c.planId)
+        out.raw(",\"version\":"); out.int(c.version)
+        out.raw(",\"kind\":"); out.string(c.kind.rawValue)
+        out.raw(",\"status\":"); out.string(c.status.rawValue)
+        out.raw(",\"created_at\":"); out.time(c.createdAt)
+        if c.status == .hidden && !staff {
+            out.raw(",\"hidden_reason\":"); out.string(c.hiddenReason ?? "")
+            out.raw("}")
+            return
+        }
+        out.raw(",\"name\":"); out.string(c.name)
+        out.raw(",\"text\":"); out.string(c.text)
+        out.raw(",\"identity_level\":"); out.string(c.identityLevel)
+        out.raw(",\"location\":"); out.append(json: c.locationGeoJSON ?? "null")
+        out.raw(",\"attachment\":")
+        if c.attachment == nil { out.raw("null") } else { out.raw("\"/api/v1/comments/"); out.int(c.id); out.raw("/attachment\"") }
+        out.raw(",\"duplicate_of\":")
+        if let d = c.duplicateOf { out.int(d) } else { out.raw("null") }
+        if staff {
+            out.raw(",\"hidden_reason\":"); out.string(c.hiddenReason)
+            out.raw(",\"architect\":"); out.string(c.architect)
+            out.raw(",\"draft_answer\":")
+            if let a = c.answer, a.publishedAt == nil { write(a, into: &out) } else { out.raw("null") }
+        }
+        out.raw(",\"answer\":")
+        if let a = c.answer, a.publishedAt != nil { write(a, into: &out) } else { out.raw("null") }
+        out.raw("}")
+    }
+
+    static func write(_ a: CommentAnswer, into out: inout JSONBuffer) {
+        out.raw("{\"decision\":"); out.string(a.decision.rawValue)
+        out.raw(",\"reasoning\":"); out.string(a.reasoning)
+        out.raw(",\"architect\":"); out.string(a.architect)
+        out.raw(",\"drafted_at\":"); out.time(a.draftedAt)
+        out.raw(",\"published_at\":")
+        if let p = a.publishedAt { out.time(p) } else { out.raw("null") }
+        out.raw("}")
     }
 
     /// The public register of a plan: its comments with answers, and the statistics.
     public static func register(plan: Plan, comments: [PlanComment], staff: Bool = false) -> String {
-        var out = "{\"plan_id\":\(plan.id),\"title\":\(JSONText.quote(plan.title)),\"stage\":\"\(plan.stage.rawValue)\""
-        out += ",\"count\":\(comments.count),\"statistics\":" + RegisterStatistics(comments).json + ",\"comments\":["
-        out.reserveCapacity(comments.count * 400)
+        var out = JSONBuffer(capacity: 256 + comments.count * 420)
+        out.raw("{\"plan_id\":"); out.int(plan.id)
+        out.raw(",\"title\":"); out.string(plan.title)
+        out.raw(",\"stage\":"); out.string(plan.stage.rawValue)
+        out.raw(",\"count\":"); out.int(comments.count)
+        out.raw(",\"statistics\":"); out.append(json: RegisterStatistics(comments).json)
+        out.raw(",\"comments\":[")
         var first = true
         for c in comments {
-            if !first { out += "," }
+            if !first { out.raw(",") }
             first = false
-            out += comment(c, staff: staff)
+            write(c, staff: staff, into: &out)
         }
-        return out + "]}"
+        out.raw("]}")
+        return out.text
     }
 
     public static func audit(_ entries: [AuditEntry]) -> String {

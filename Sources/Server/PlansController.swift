@@ -86,8 +86,7 @@ struct PlansController: Sendable {
                     let plan = try await consultations.plan(id: planId)
                     return json(PlanDocuments.register(plan: plan, comments: try await consultations.allComments(planId: planId, by: actor), staff: true))
                 }
-                let (plan, comments) = try await consultations.register(planId: planId)
-                return json(PlanDocuments.register(plan: plan, comments: comments))
+                return json(try await consultations.publicRegisterJSON(planId: planId))
             }
         }
         router.post("api/v1/plans/:id/comments") { request, context in
