@@ -51,7 +51,7 @@ public enum ReportPDF {
             ("Support", s.byKind[.support] ?? 0), ("Questions", s.byKind[.question] ?? 0),
             ("Answers published", s.answered), ("Accepted", s.byDecision[.accepted] ?? 0),
             ("Partly accepted", s.byDecision[.partlyAccepted] ?? 0), ("Rejected", s.byDecision[.rejected] ?? 0),
-            ("Not applicable", s.byDecision[.notApplicable] ?? 0), ("Objections and proposals awaiting an answer", s.awaitingAnswer),
+            ("Not applicable", s.byDecision[.notApplicable] ?? 0), ("Awaiting an answer", s.awaitingAnswer),
         ]
         // Two columns of label and count.
         let half = (rows.count + 1) / 2
