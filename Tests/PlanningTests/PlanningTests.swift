@@ -237,6 +237,29 @@ import Testing
     }
 }
 
+@Suite struct MapLayerSourceTests {
+    /// What the WMS layers `plans` and `plan-comments` will draw: areas with their stage, and
+    /// only published comments' locations.
+    @Test func planAreasAndPublishedCommentLocations() async throws {
+        let f = try await PlanningFixture()
+        defer { f.cleanUp() }
+        let plan = try await f.openedPlan()
+        f.clock.advance(days: 2)
+        let shown = try await f.comment(plan.id, location: PlanningFixture.point(23.935, 54.905))
+        let hidden = try await f.comment(plan.id, location: PlanningFixture.point(23.936, 54.906))
+        _ = try await f.comment(plan.id)
+        _ = try await f.consultations.moderate(commentId: hidden.id, ModerationInput(action: "hide", reason: "Ne į temą"), by: f.planner)
+        let areas = try await f.store.planAreas()
+        #expect(areas.map(\.id) == [plan.id])
+        #expect(areas.first?.stage == .consultation)
+        #expect(areas.first?.area.isPolygonal == true)
+        let locations = try await f.store.publishedCommentLocations(planId: plan.id)
+        #expect(locations.map(\.id) == [shown.id])
+        #expect(locations.first?.location == .point(Coordinate(23.935, 54.905)))
+        #expect(try await f.store.publishedCommentLocations(planId: nil).count == 1)
+    }
+}
+
 @Suite struct AuditChainTests {
     func entries() async throws -> (PlanningFixture, [AuditEntry]) {
         let f = try await PlanningFixture()

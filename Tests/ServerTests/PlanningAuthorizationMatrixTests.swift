@@ -73,6 +73,13 @@ import Testing
                                            json: #"{"kind": "objection", "text": "Su nuotrauka", "name": "Jonas", "email": "j@example.lt", "attachment": "\#(Data(png).base64EncodedString())"}"#)
             #expect(comment.status == .created)
             let commentId = try #require(try F.object(comment)["id"] as? Int)
+            // A comment's attachment: over the cap is 413, a type other than PDF/JPEG/PNG is 400.
+            let big = Data(png + [UInt8](repeating: 0, count: 40 * 1024)).base64EncodedString()
+            #expect(try await f.call(client, .post, "/api/v1/plans/\(planId)/comments",
+                                     json: #"{"kind": "question", "text": "x", "name": "J", "email": "j@example.lt", "attachment": "\#(big)"}"#).status == .contentTooLarge)
+            let gif = Data("GIF89a......".utf8).base64EncodedString()
+            #expect(try await f.call(client, .post, "/api/v1/plans/\(planId)/comments",
+                                     json: #"{"kind": "question", "text": "x", "name": "J", "email": "j@example.lt", "attachment": "\#(gif)"}"#).status == .badRequest)
             let attachment = try await f.call(client, .post, "/api/v1/plans/\(planId)/attachments?title=Brezinys", as: "rasa", bytes: F.pdfBytes)
             let attachmentId = try #require(try F.object(attachment)["id"] as? Int)
             let commentFile = try await f.call(client, .get, "/api/v1/comments/\(commentId)/attachment")
