@@ -54,8 +54,8 @@ public struct NewPlanComment: Sendable, Hashable {
     }
 }
 
-/// A stored comment with its answer (if any). The location comes back as GeoJSON text, as
-/// SpatiaLite writes it, so the public register of 10,000 comments needs no decoding.
+/// A stored comment with its answer (if any). The location comes back as the GeoJSON text
+/// stored with it, so the public register of 10,000 comments needs no conversion.
 public struct PlanComment: Sendable, Hashable, Identifiable {
     public var id: Int64
     public var planId: Int64

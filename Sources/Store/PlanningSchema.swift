@@ -75,6 +75,9 @@ enum PlanningSchema {
                 duplicate_of    INTEGER REFERENCES plan_comments (id),
                 architect       TEXT,
                 created_at      INTEGER NOT NULL,
+                -- The location as GeoJSON, written once with geom: the register of 10,000
+                -- comments reads it as it is instead of converting geom row by row.
+                location_json   TEXT,
                 FOREIGN KEY (plan_id, version) REFERENCES plan_versions (plan_id, number)
             );
             SELECT AddGeometryColumn('plan_comments', 'geom', 4326, 'GEOMETRY', 'XY', 0);

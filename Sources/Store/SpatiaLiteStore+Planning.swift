@@ -125,10 +125,11 @@ extension SpatiaLiteStore: PlanningStore {
             }
             try db.execute(sql: """
                 INSERT INTO plan_comments (plan_id, version, kind, text, name, email, identity_level, attachment, attachment_type,
-                                           status, created_at, geom)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromWKB(?, 4326))
+                                           status, created_at, location_json, geom)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromWKB(?, 4326))
                 """, arguments: [c.planId, c.version, c.kind.rawValue, c.text, c.name, c.email, c.identityLevel, c.attachment,
-                                 c.attachmentType, c.status.rawValue, millis(c.createdAt), c.location.map { Data(WKB.encode($0)) }])
+                                 c.attachmentType, c.status.rawValue, millis(c.createdAt),
+                                 c.location.map { String(decoding: GeoJSON.encode($0), as: UTF8.self) }, c.location.map { Data(WKB.encode($0)) }])
             let id = db.lastInsertedRowID
             var record = audit
             record.subject = "comment \(id)"
@@ -316,7 +317,7 @@ extension SpatiaLiteStore: PlanningStore {
     /// Comments with their answers, read by column position (the register reads 10,000 at a time).
     static func fetchComments(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [PlanComment] {
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT c.id, c.plan_id, c.version, c.kind, c.text, c.name, c.email, c.identity_level, AsGeoJSON(c.geom, 7),
+            SELECT c.id, c.plan_id, c.version, c.kind, c.text, c.name, c.email, c.identity_level, c.location_json,
                    c.attachment, c.attachment_type, c.status, c.hidden_reason, c.duplicate_of, c.architect, c.created_at,
                    a.decision, a.reasoning, a.architect, a.drafted_at, a.published_at
             FROM plan_comments c LEFT JOIN plan_answers a ON a.comment_id = c.id
