@@ -47,19 +47,24 @@ let package = Package(
         .target(name: "Clusters", dependencies: ["Geo"]),
         // Staff accounts: bcrypt passwords and bearer tokens.
         .target(name: "Staff", dependencies: ["Store", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
+        // Planning consultations: plans, stages and their rules, comments, moderation, answers,
+        // the authorization table, the audit chain's checks, reports (JSON, CSV, PDF via Cairo).
+        .target(name: "Planning", dependencies: [
+            "Store", "Geo", "CSV", "CCairo", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
-            "Clusters", "Districts", "Reports", "Staff", "Store",
+            "Clusters", "Districts", "Reports", "Staff", "Store", "Planning",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.json")]),
         .executableTarget(name: "miestas", dependencies: [
-            "Clusters", "Server", "Districts", "Reports", "Staff", "Store", "Geo", "CSV",
+            "Clusters", "Server", "Districts", "Reports", "Staff", "Store", "Geo", "CSV", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
-            "Clusters", "Districts", "Reports", "Store", "Geo", "CSV",
+            "Clusters", "Districts", "Reports", "Store", "Geo", "CSV", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tools/bench/Sources/MiestasBench"),
 
@@ -70,12 +75,15 @@ let package = Package(
         .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo"]),
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Clusters", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         // Runs the built `miestas` binary as a user would.
-        .testTarget(name: "MiestasCLITests", dependencies: ["miestas"]),
+        .testTarget(name: "MiestasCLITests", dependencies: [
+            "miestas", "Planning", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

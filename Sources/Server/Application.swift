@@ -2,6 +2,7 @@ import Districts
 import Foundation
 import Hummingbird
 import Logging
+import Planning
 import Reports
 import Staff
 import Store
@@ -21,14 +22,18 @@ public struct AppServices: Sendable {
     let clusters: MapClusters
     public let open311: Open311Settings
     public let telemetry = Telemetry()
+    /// Planning consultations over the same store (settings: `--min-consultation-days`, ...).
+    public let consultations: Consultations
 
-    init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, clusters: MapClusters, open311: Open311Settings = .init()) {
+    init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, clusters: MapClusters, open311: Open311Settings = .init(),
+         planning: PlanningSettings = .init()) {
         self.store = store; self.locator = locator; self.intake = intake; self.clusters = clusters; self.open311 = open311
+        self.consultations = Consultations(store: store, users: store, media: MediaLibrary(besideDatabase: store.path), settings: planning)
     }
 
     /// Everything built from what the store holds: the district index, the catalogue, the
     /// open reports (for duplicates) and the map's clusters.
-    public static func load(store: SpatiaLiteStore, open311: Open311Settings = .init()) async throws -> AppServices {
+    public static func load(store: SpatiaLiteStore, open311: Open311Settings = .init(), planning: PlanningSettings = .init()) async throws -> AppServices {
         let locator = try DistrictLocator(districts: try await store.districts())
         let catalogue = try await store.services()
         let clusters = try MapClusters(points: try await store.reportPoints(districtCode: nil), catalogue: catalogue.map(\.code),
@@ -36,7 +41,7 @@ public struct AppServices: Sendable {
         let intake = Intake(services: catalogue, locator: locator, store: store, media: MediaLibrary(besideDatabase: store.path),
                             afterCommit: { clusters.add($0) })
         try await intake.loadOpenReports()
-        return AppServices(store: store, locator: locator, intake: intake, clusters: clusters, open311: open311)
+        return AppServices(store: store, locator: locator, intake: intake, clusters: clusters, open311: open311, planning: planning)
     }
 }
 
@@ -80,6 +85,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     DistrictsController(districts: services.locator.districts, statistics: services.store, services: services.intake.services,
                         locale: services.open311.locale).register(on: router)
     FeedsController(store: services.store, services: services.intake.services, locale: services.open311.locale).register(on: router)
+    PlansController(consultations: services.consultations, accounts: StaffAccounts(store: services.store)).register(on: router)
     let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: APIKeyCache(store: services.store),
                                    settings: services.open311, telemetry: services.telemetry)
     Open311Controller(services: services.intake.catalogue, settings: services.open311, requests: requests).register(on: router)

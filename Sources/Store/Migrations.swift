@@ -152,6 +152,7 @@ enum Migrations {
                 END;
                 """)
         }
+        m.registerMigration("v7-planning") { db in try PlanningSchema.create(db) }
         return m
     }
 }

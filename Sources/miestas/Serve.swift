@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import Planning
 import Server
 
 struct Serve: AsyncParsableCommand {
@@ -13,18 +14,34 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The server's public address, e.g. https://miestas.kaunas.lt: photo links (media_url) start with it. Default: the Host the client used.")
     var publicURL: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @Option(help: "The shortest planning consultation a planner may open, in days (0 allows any length).")
+    var minConsultationDays: Double = 10
+    @Option(help: "How far from a plan's area a comment's location may lie, in metres.")
+    var commentMaxDistance: Double = 500
 
     func run() async throws {
         var logger = Logger(label: "miestas")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let store = try db.open()
         let services: AppServices
-        do { services = try await AppServices.load(store: store, open311: Open311Settings(publicURL: publicURL)) } catch { throw fail(error) }
+        guard minConsultationDays >= 0, minConsultationDays.isFinite else { throw fail("--min-consultation-days must be 0 or more") }
+        guard commentMaxDistance >= 0, commentMaxDistance.isFinite else { throw fail("--comment-max-distance must be 0 or more") }
+        let planning = PlanningSettings(minConsultationDays: minConsultationDays, commentMaxDistanceMetres: commentMaxDistance, publicURL: publicURL)
+        do { services = try await AppServices.load(store: store, open311: Open311Settings(publicURL: publicURL), planning: planning) } catch { throw fail(error) }
         logger.info("database \(store.path): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
         if services.locator.districts.isEmpty { logger.warning("no districts: every report will be refused as outside the service area") }
         if services.intake.services.isEmpty { logger.warning("no services: import Data/services.json with `miestas services import`") }
         let app = buildApplication(services: services,
                                    configuration: ServerConfiguration(host: host, port: port), logger: logger)
+        // Consultations open and close by the clock whatever runs; this records each opening
+        // and closing in the audit log within a few seconds of its time, even if nobody looks.
+        let windows = Task { [consultations = services.consultations, logger] in
+            while !Task.isCancelled {
+                do { try await consultations.observeWindows() } catch { logger.warning("recording consultation windows: \(error)") }
+                try? await Task.sleep(for: .seconds(5))
+            }
+        }
+        defer { windows.cancel() }
         try await app.runService()
     }
 }

@@ -44,7 +44,8 @@ struct CLI {
     @Test(arguments: [["--help"], ["serve", "--help"], ["districts", "--help"], ["districts", "import", "--help"],
                       ["districts", "list", "--help"], ["districts", "locate", "--help"],
                       ["services", "import", "--help"], ["services", "list", "--help"],
-                      ["apikeys", "add", "--help"], ["apikeys", "list", "--help"], ["apikeys", "revoke", "--help"]])
+                      ["apikeys", "add", "--help"], ["apikeys", "list", "--help"], ["apikeys", "revoke", "--help"],
+                      ["audit", "verify", "--help"], ["outbox", "list", "--help"]])
     func everyCommandHasHelp(_ args: [String]) throws {
         let r = try CLI().run(args, withDatabase: false)
         #expect(r.status == 0)
