@@ -83,8 +83,8 @@ struct Capabilities {
             x += "<Layer queryable=\"\(layer.queryable ? 1 : 0)\" opaque=\"0\"><Name>\(layer.name)</Name><Title>\(XML.escape(layer.title))</Title>"
             x += "<Abstract>\(XML.escape(layer.abstract))</Abstract>"
             if layer.showsReports, let (first, last) = timeExtent {
-                let extentText = "\(TimeWindow.iso(first))/\(TimeWindow.iso(last + 1000))/PT1S"
-                let defaultText = "\(TimeWindow.iso(first))/\(TimeWindow.iso(last + 1000))"
+                let extentText = "\(TimeWindow.iso(first))/\(TimeWindow.iso(last))/PT1S"
+                let defaultText = "\(TimeWindow.iso(first))/\(TimeWindow.iso(last))"
                 if version == .v130 {
                     x += "<Dimension name=\"time\" units=\"ISO8601\" default=\"\(defaultText)\" nearestValue=\"0\" current=\"1\">\(extentText)</Dimension>"
                 } else {

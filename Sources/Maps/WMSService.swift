@@ -91,7 +91,7 @@ public final class WMSService: Sendable {
 
     /// The lon/lat extent of the districts (or of the reports when there are none; the world when
     /// there is nothing).
-    static func extent(_ data: MapData) -> BoundingBox {
+    public static func extent(_ data: MapData) -> BoundingBox {
         var box = BoundingBox.empty
         for d in data.districts { box.expand(toInclude: d.bounds) }
         if box.isEmpty {
