@@ -21,6 +21,7 @@ final class Canvas {
         surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))
         context = cairo_create(surface)
         svgSink = nil
+        Self.applyFontOptions(context)
     }
 
     /// An SVG document of `width` × `height` points; `finishSVG()` returns its bytes.
@@ -31,6 +32,19 @@ final class Canvas {
         svgSink = sink
         surface = cairo_svg_surface_create_for_stream(ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(), Double(width), Double(height))
         context = cairo_create(surface)
+        Self.applyFontOptions(context)
+    }
+
+    /// Text looks the same whatever drew text first in the process: Cairo resolves a font once
+    /// with the options of its first use, so every context asks with the same ones (no hinting,
+    /// greyscale antialiasing; also what keeps 1x and 2x tiles alike).
+    static func applyFontOptions(_ context: OpaquePointer) {
+        let options = cairo_font_options_create()
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
+        cairo_set_font_options(context, options)
+        cairo_font_options_destroy(options)
     }
 
     deinit {
@@ -60,6 +74,16 @@ final class Canvas {
         cairo_surface_flush(surface)
         cairo_surface_finish(surface)
         return svgSink?.data ?? Data()
+    }
+
+    /// Lets `body` write an image canvas's pixels directly (premultiplied ARGB32), between
+    /// Cairo's own drawing.
+    func withMutablePixels(_ body: (UnsafeMutablePointer<UInt32>, _ strideInWords: Int) -> Void) {
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface)) / 4
+        let base = cairo_image_surface_get_data(surface)!
+        base.withMemoryRebound(to: UInt32.self, capacity: stride * height) { body($0, stride) }
+        cairo_surface_mark_dirty(surface)
     }
 
     /// Reads an image canvas's pixels: premultiplied ARGB32 words, row by row (stride in bytes).

@@ -26,7 +26,7 @@ struct HeatmapLayer: MapLayer {
         let gw = width / cell + 2 * margin + 1, gh = height / cell + 2 * margin + 1
         var grid = [Float](repeating: 0, count: gw * gh)
         let (_, pixels) = scene.reportsInView(marginPixels: Self.radius * 2)
-        for p in pixels where p.x.isFinite && p.y.isFinite {
+        for p in pixels where p.x.isFinite && p.y.isFinite && abs(p.x) < 1e6 && abs(p.y) < 1e6 {
             let gx = Int((p.x / Double(cell)).rounded(.down)) + margin, gy = Int((p.y / Double(cell)).rounded(.down)) + margin
             guard gx >= 0, gy >= 0, gx < gw, gy < gh else { continue }
             grid[gy * gw + gx] += 1

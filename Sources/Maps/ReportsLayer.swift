@@ -12,27 +12,50 @@ struct ReportsLayer: MapLayer {
     var reportReach: Double? { Palette.symbolRadius + 1 }
 
     func draw(_ scene: Scene, style: MapStyle) {
-        let cr = scene.context
-        let r = Palette.symbolRadius * scene.ratio
         let (points, pixels) = scene.reportsInView(marginPixels: Palette.symbolRadius + 1)
         let statusNames = scene.data.reports.statusNames
+        let colours = statusNames.map(Palette.status)
+        func colour(_ status: UInt8) -> Colour { Int(status) < colours.count ? colours[Int(status)] : .black }
         // Reports share positions (4-decimal coordinates, default locations): a symbol already
         // drawn at the same pixel with the same look is not drawn again. Drawing order is the
-        // index's, so what ends on top is stable between a tile and the WMS map of the same area.
+        // index's, so what ends on top is the same in a tile and a GetMap of the same area.
         var drawn = Set<Int64>()
         drawn.reserveCapacity(points.count)
-        cairo_set_line_width(cr, 1 * scene.ratio)
-        for (point, p) in zip(points, pixels) where p.x.isFinite && p.y.isFinite {
-            let key = (Int64(p.x.rounded()) & 0xFFFFF) << 44 | (Int64(p.y.rounded()) & 0xFFFFF) << 24 | Int64(point.service) << 8 | Int64(point.status)
-            guard drawn.insert(key).inserted else { continue }
-            let shape = SymbolShape.forService(point.service)
-            shape.path(cr, p.x, p.y, r)
-            let status = Int(point.status) < statusNames.count ? statusNames[Int(point.status)] : "?"
-            Palette.status(status).set(on: cr)
-            cairo_fill_preserve(cr)
-            Colour.white.set(on: cr)
-            cairo_stroke(cr)
+        if scene.canvas.kind == .svg {
+            // Vector output keeps vector symbols.
+            let cr = scene.context
+            cairo_set_line_width(cr, scene.ratio)
+            for (point, p) in zip(points, pixels) where p.x.isFinite && p.y.isFinite && abs(p.x) < 1e6 && abs(p.y) < 1e6 {
+                guard drawn.insert(Self.key(p, point)).inserted else { continue }
+                SymbolShape.forService(point.service).path(cr, p.x, p.y, Palette.symbolRadius * scene.ratio)
+                colour(point.status).set(on: cr)
+                cairo_fill_preserve(cr)
+                Colour.white.set(on: cr)
+                cairo_stroke(cr)
+            }
+            return
         }
+        var sprites: [Int: Sprite] = [:]
+        scene.canvas.withMutablePixels { base, stride in
+            let width = scene.canvas.width, height = scene.canvas.height
+            for (point, p) in zip(points, pixels) where p.x.isFinite && p.y.isFinite && abs(p.x) < 1e6 && abs(p.y) < 1e6 {
+                guard drawn.insert(Self.key(p, point)).inserted else { continue }
+                let shape = SymbolShape.forService(point.service)
+                let spriteKey = shape.rawValue << 8 | Int(point.status)
+                let sprite = sprites[spriteKey] ?? {
+                    let made = Sprite.symbol(.init(shape: shape, fill: colour(point.status), ratio: scene.ratio))
+                    sprites[spriteKey] = made
+                    return made
+                }()
+                sprite.draw(into: base, strideInWords: stride, width: width, height: height,
+                            cx: Int(p.x.rounded(.down)), cy: Int(p.y.rounded(.down)))
+            }
+        }
+    }
+
+    /// Same whole pixel, same service, same status: the same symbol.
+    static func key(_ p: Coordinate, _ point: ClusterPoint) -> Int64 {
+        (Int64(p.x.rounded(.down)) & 0xFFFFF) << 44 | (Int64(p.y.rounded(.down)) & 0xFFFFF) << 24 | Int64(point.service) << 8 | Int64(point.status)
     }
 
     func features(_ scene: Scene, atPixel x: Double, _ y: Double, limit: Int) -> [FeatureInfo] {

@@ -67,7 +67,10 @@ public final class TileCache: Sendable {
             // Write then rename, so a reader never sees half a tile.
             let temporary = folder.appendingPathComponent(".\(UUID().uuidString).tmp")
             try data.write(to: temporary)
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+            guard rename(temporary.path, url.path) == 0 else {
+                try? FileManager.default.removeItem(at: temporary)
+                return entry
+            }
         } catch {
             // A full or read-only disk costs speed, not correctness: the tile is served anyway.
             return entry

@@ -27,7 +27,14 @@ import Testing
         }
         let golden = try #require(Pixels(png: try Data(contentsOf: url)), sourceLocation: sourceLocation)
         // Antialiasing may differ slightly between Cairo and pixman versions: allow 0.5 % of pixels.
-        #expect(actual.differingShare(from: golden) < 0.005, "\(name) differs from its golden", sourceLocation: sourceLocation)
+        let share = actual.differingShare(from: golden)
+        #expect(share < 0.005, "\(name) differs from its golden", sourceLocation: sourceLocation)
+        if share >= 0.005, let dump = ProcessInfo.processInfo.environment["MIESTAS_GOLDEN_DUMP"] {
+            try? response.body.write(to: URL(fileURLWithPath: dump).appendingPathComponent(name))
+            for i in stride(from: 0, to: actual.rgba.count, by: 4) where actual.rgba[i..<i+4] != golden.rgba[i..<i+4] {
+                print("DIFF", i / 4 % actual.width, i / 4 / actual.width, Array(actual.rgba[i..<i+4]), Array(golden.rgba[i..<i+4])); break
+            }
+        }
     }
 
     @Test func goldenImages() throws {
@@ -81,14 +88,12 @@ import Testing
     }
 
     @Test func lithuanianLettersHaveGlyphsInDejaVuSans() throws {
-        let face = cairo_toy_font_face_create(Palette.fontFamily, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD)
-        defer { cairo_font_face_destroy(face) }
-        var matrix = cairo_matrix_t(), identity = cairo_matrix_t()
-        cairo_matrix_init_scale(&matrix, 12, 12); cairo_matrix_init_identity(&identity)
-        let options = cairo_font_options_create()
-        defer { cairo_font_options_destroy(options) }
-        let font = cairo_scaled_font_create(face, &matrix, &identity, options)
-        defer { cairo_scaled_font_destroy(font) }
+        // The font as the renderer gets it: through a context on an image surface (cairo resolves
+        // a toy face once, with the options of its first use, so a test must not resolve it otherwise).
+        let canvas = Canvas(width: 1, height: 1)
+        cairo_select_font_face(canvas.context, Palette.fontFamily, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD)
+        cairo_set_font_size(canvas.context, 12)
+        let font = cairo_get_scaled_font(canvas.context)
         let text = "ĄČĘĖĮŠŲŪŽąčęėįšųūž"
         var glyphs: UnsafeMutablePointer<cairo_glyph_t>? = nil
         var count: Int32 = 0

@@ -1,7 +1,8 @@
 import CCairo
 import Clusters
 import Foundation
-import FoundationXML
+import class FoundationXML.XMLParser
+import protocol FoundationXML.XMLParserDelegate
 import Geo
 @testable import Maps
 
@@ -58,13 +59,14 @@ struct Pixels: Equatable {
     init?(png: Data) {
         final class Reader { var data: Data; var offset = 0; init(_ d: Data) { data = d } }
         let reader = Reader(png)
-        let surface = cairo_image_surface_create_from_png_stream({ closure, buffer, length in
+        // The reader must outlive the C call: ARC may otherwise free it after its last Swift use.
+        let surface = withExtendedLifetime(reader) { cairo_image_surface_create_from_png_stream({ closure, buffer, length in
             let r = Unmanaged<Reader>.fromOpaque(closure!).takeUnretainedValue()
             guard r.offset + Int(length) <= r.data.count else { return CAIRO_STATUS_READ_ERROR }
             r.data.copyBytes(to: buffer!, from: r.offset..<(r.offset + Int(length)))
             r.offset += Int(length)
             return CAIRO_STATUS_SUCCESS
-        }, Unmanaged.passUnretained(reader).toOpaque())
+        }, Unmanaged.passUnretained(reader).toOpaque()) }
         guard let surface, cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
             if let surface { cairo_surface_destroy(surface) }
             return nil
@@ -104,23 +106,66 @@ struct Pixels: Equatable {
     var opaquePixelCount: Int { stride(from: 3, to: rgba.count, by: 4).filter { rgba[$0] > 0 }.count }
 }
 
-/// Parses XML text; the tests look things up by element paths.
-func xml(_ data: Data) throws -> XMLDocument { try XMLDocument(data: data, options: []) }
+/// A small XML tree read with XMLParser (FoundationXML's XMLDocument loses attributes of
+/// namespaced elements on Linux). Names are local names; `uri` is the namespace.
+final class XMLElement {
+    let name: String
+    let uri: String?
+    let attributes: [String: String]
+    var elements: [XMLElement] = []
+    var text = ""
 
-extension XMLNode {
-    /// Child elements with `name` (local name), at any depth below.
+    init(name: String, uri: String?, attributes: [String: String]) { self.name = name; self.uri = uri; self.attributes = attributes }
+
+    var localName: String { name }
+    var children: [XMLElement]? { elements }
+    /// The text of the element and everything in it.
+    var stringValue: String? { text + elements.compactMap(\.stringValue).joined() }
+
+    struct Attribute { let stringValue: String? }
+    func attribute(forName key: String) -> Attribute? {
+        if let v = attributes[key] { return Attribute(stringValue: v) }
+        let local = key.split(separator: ":").last.map(String.init) ?? key
+        return attributes.first { $0.key.split(separator: ":").last.map(String.init) == local }.map { Attribute(stringValue: $0.value) }
+    }
+
+    /// Elements named `name` at any depth below.
     func all(_ name: String) -> [XMLElement] {
-        var found: [XMLElement] = []
-        for child in children ?? [] {
-            if let e = child as? XMLElement {
-                if e.localName == name || e.name == name { found.append(e) }
-                found += e.all(name)
-            }
-        }
-        return found
+        elements.flatMap { ($0.name == name ? [$0] : []) + $0.all(name) }
     }
 
     func first(_ name: String) -> XMLElement? { all(name).first }
+}
+
+struct XMLTree {
+    let root: XMLElement?
+    func rootElement() -> XMLElement? { root }
+}
+
+private final class TreeBuilder: NSObject, XMLParserDelegate {
+    var stack: [XMLElement] = []
+    var root: XMLElement?
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes: [String: String] = [:]) {
+        let e = XMLElement(name: elementName, uri: namespaceURI, attributes: attributes)
+        if let parent = stack.last { parent.elements.append(e) } else { root = e }
+        stack.append(e)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) { stack.removeLast() }
+    func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
+}
+
+struct XMLError: Error { let message: String }
+
+/// Parses XML text; fails on anything not well-formed.
+func xml(_ data: Data) throws -> XMLTree {
+    let parser = XMLParser(data: data)
+    parser.shouldProcessNamespaces = true
+    let builder = TreeBuilder()
+    parser.delegate = builder
+    guard parser.parse() else { throw XMLError(message: parser.parserError.map { "\($0)" } ?? "not XML") }
+    return XMLTree(root: builder.root)
 }
 
 enum Paths {
