@@ -61,7 +61,8 @@ public final class TileCache: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             if key.query != .all {
-                let note = folder.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("query.txt")
+                // folder is <layer>/<filter>/<z>/<x>: the note goes into <filter>.
+                let note = folder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("query.txt")
                 if !FileManager.default.fileExists(atPath: note.path) { try? Data((key.query.key + "\n").utf8).write(to: note) }
             }
             // Write then rename, so a reader never sees half a tile.

@@ -25,7 +25,7 @@ struct TilesCommand: AsyncParsableCommand {
         @OptionGroup var cache: CacheOptions
         @Option(help: "The layer: districts, district-density, heatmap, clusters or reports.") var layer: String
         @Option(help: "Zoom levels, e.g. 10-16 or 12.") var zoom: String
-        @Option(help: "west,south,east,north in degrees. Default: the districts' extent.") var bbox: String?
+        @Option(help: "west,south,east,north in degrees (write --bbox=-71.1,... when it starts with a minus). Default: the districts' extent.") var bbox: String?
         @Option(name: .customLong("service-code"), help: "Only these services' reports (comma-separated codes).") var serviceCode: String?
         @Option(help: "Only these statuses: open, acknowledged, in_progress, closed (comma-separated).") var status: String?
         @Option(help: "An ISO 8601 instant or start/end.") var time: String?
@@ -33,6 +33,9 @@ struct TilesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let zooms = try Self.zoomRange(zoom)
+            guard LayerCatalogue.standard.names.contains(layer) else {
+                throw fail("no layer named '\(layer)'; layers: \(LayerCatalogue.standard.names.joined(separator: ", "))")
+            }
             let store = try db.open()
             let services: AppServices
             do { services = try await AppServices.load(store: store, tileCache: cache.folder) } catch { throw fail(error) }

@@ -70,6 +70,9 @@ import Testing
         let keys = fill(cache, layer: "reports", around: point, zooms: 10...16)
         let filtered = fill(cache, layer: "reports", around: point, zooms: 16...16, query: ReportQuery(statuses: ["open"]))
         let districts = fill(cache, layer: "districts", around: point, zooms: 16...16)
+        // The filter's folder says in words which filter it holds.
+        let note = cache.root.appendingPathComponent("reports/\(filtered[0].filterFolder)/query.txt")
+        #expect(try String(contentsOf: note, encoding: .utf8) == "st=open\n")
         let removed = cache.invalidate(reportAt: point, district: nil, layers: LayerCatalogue.standard.reportLayers.filter { $0.name == "reports" })
         for key in keys + filtered {
             let r = TileGrid.range(covering: BoundingBox(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y), marginPixels: Palette.symbolRadius + 1, zoom: key.tile.z)
