@@ -100,3 +100,32 @@ import Testing
         #expect(v111.contentType == "image/png")
     }
 }
+
+/// Requests built to hurt: each must answer with an image or an exception report, never crash.
+@Suite struct HostileRequestTests {
+    @Test func extremeValuesAnswerCleanly() throws {
+        let base = "SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=districts,district-density,heatmap,clusters,reports&STYLES=&WIDTH=64&HEIGHT=64&FORMAT=image/png"
+        let boxes = [
+            "CRS=EPSG:3857&BBOX=-1e308,-1e308,1e308,1e308", "CRS=EPSG:3857&BBOX=0,0,1e-300,1e-300",
+            "CRS=EPSG:4326&BBOX=-1000,-1000,1000,1000", "CRS=CRS:84&BBOX=23.9,54.88,23.9000000001,54.8800000001",
+            "CRS=EPSG:3346&BBOX=-1e9,-1e9,1e9,1e9", "CRS=EPSG:3346&BBOX=6080000,480000,6080000.001,480000.001",
+            "CRS=EPSG:4326&BBOX=nan,1,2,3", "CRS=EPSG:4326&BBOX=1,2,inf,4", "CRS=EPSG:4326&BBOX=1,2,3", "CRS=EPSG:4326&BBOX=,,,",
+        ]
+        for box in boxes {
+            for extra in ["", "&TIME=0001-01-01/9999-12-31", "&TIME=2015-01-01T00:00:00.123456789+14:00", "&TIME=2015-01-01T25:00Z",
+                          "&TIME=2015-01-01T10:00+99:99", "&SERVICE_CODE=" + String(repeating: "x,", count: 500), "&FORMAT=image/svg%2Bxml"] {
+                let response = Fixture.handle(base + "&" + box + extra)
+                let isImage = response.contentType.hasPrefix("image/") && !response.body.isEmpty
+                let isException = String(decoding: response.body, as: UTF8.self).contains("ServiceExceptionReport")
+                #expect(isImage || isException, "\(box)\(extra)")
+            }
+        }
+        for info in ["&I=2147483648&J=0", "&I=-0&J=0", "&I=0&J=0&FEATURE_COUNT=99999999999999999999", "&I=0&J=0&FEATURE_COUNT=-5"] {
+            let response = Fixture.handle(base.replacingOccurrences(of: "GetMap", with: "GetFeatureInfo")
+                                          + "&CRS=EPSG:4326&BBOX=\(Fixture.bbox130)&QUERY_LAYERS=reports&INFO_FORMAT=text/html" + info)
+            #expect(response.status == 200, "\(info)")
+        }
+        let legend = Fixture.handle("REQUEST=GetLegendGraphic&LAYER=reports&FORMAT=image/jpeg&WIDTH=99999")
+        #expect(String(decoding: legend.body, as: UTF8.self).contains("InvalidParameterValue"))
+    }
+}
