@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Reports
 import Server
+import Staff
 import Store
 import Testing
 
@@ -74,6 +75,39 @@ import Testing
             #expect(try await get(client, "/tiles/reports/1/5/0.png").status == .notFound)
             #expect(try await get(client, "/tiles/reports/1/0/0.png?status=lost").status == .badRequest)
             #expect(try await get(client, "/tiles/reports/1/0/0.png?time=whenever").status == .badRequest)
+        }
+    }
+
+    @Test func statusChangesInvalidateTheFilteredTiles() async throws {
+        try await Self.run { client, f, _ in
+            var accounts = StaffAccounts(store: f.store)
+            accounts.cost = 4
+            _ = try await accounts.add(username: "ona", role: .staff, password: "correct horse battery")
+            let created = try await f.post(client, f.pothole())
+            let id = try #require(try jsonArray(created).first?["service_request_id"] as? String)
+            let session = try await client.execute(uri: "/api/v1/auth/token", method: .post, headers: [.contentType: "application/json"],
+                                                   body: ByteBuffer(string: #"{"username":"ona","password":"correct horse battery"}"#)) { $0 }
+            let token = try #require((try JSONSerialization.jsonObject(with: Data(buffer: session.body)) as? [String: Any])?["token"] as? String)
+            let z = 15, n = Double(1 << z), lat = 54.9 * Double.pi / 180
+            let uri = "/tiles/reports/\(z)/\(Int((23.93 + 180) / 360 * n))/\(Int((1 - log(tan(lat) + 1 / cos(lat)) / .pi) / 2 * n)).png?status=closed"
+            // Wait until the new report is in the index, then cache the closed-reports tile: empty.
+            let before = try await get(client, uri)
+            let emptyTag = try #require(before.headers[.eTag])
+            for body in [#"{"status":"acknowledged","note":"Crew notified"}"#, #"{"status":"closed","resolution":"fixed","note":"Patched"}"#] {
+                let moved = try await client.execute(uri: "/api/v1/reports/\(id)/transitions", method: .post,
+                                                     headers: [.contentType: "application/json", .authorization: "Bearer \(token)"],
+                                                     body: ByteBuffer(string: body)) { $0 }
+                #expect(moved.status == .ok)
+            }
+            // The closed report now shows on the closed-reports tile: the cached empty one went.
+            let deadline = ContinuousClock.now + .seconds(5)
+            var after = try await get(client, uri)
+            while after.headers[.eTag] == emptyTag, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                after = try await get(client, uri)
+            }
+            #expect(after.headers[.eTag] != emptyTag)
+            #expect(after.body.readableBytes > before.body.readableBytes)
         }
     }
 }
