@@ -13,7 +13,7 @@ public final class MapService: Sendable {
     public let data: MapData
     let clusters: MapClusters
 
-    init(clusters: MapClusters, districts: [District], cacheFolder: URL, settings: WMSSettings = WMSSettings()) {
+    init(clusters: MapClusters, districts: [District], cacheFolder: URL, settings: WMSSettings = MapService.configuredSettings()) {
         self.clusters = clusters
         wms = WMSService(settings: settings)
         tiles = TileService(renderer: wms.renderer, cache: TileCache(root: cacheFolder))
@@ -23,6 +23,22 @@ public final class MapService: Sendable {
 
     /// Grows whenever the reports change: the WMS update sequence (the TIME extent moves with it).
     var updateSequence: Int { clusters.free.generation }
+
+    /// The WMS settings, with extra EPSG codes from `$MIESTAS_WMS_EXTRA_EPSG` (comma-separated,
+    /// e.g. `32634,25834`); codes PROJ does not know are left out with a warning on standard error.
+    public static func configuredSettings() -> WMSSettings {
+        let text = ProcessInfo.processInfo.environment["MIESTAS_WMS_EXTRA_EPSG"] ?? ""
+        var codes: [Int] = []
+        for part in text.split(separator: ",") {
+            let trimmed = part.trimmingCharacters(in: .whitespaces).uppercased().replacingOccurrences(of: "EPSG:", with: "")
+            if let code = Int(trimmed), (try? MapCRS("EPSG:\(code)")) != nil {
+                codes.append(code)
+            } else {
+                FileHandle.standardError.write(Data("warning: MIESTAS_WMS_EXTRA_EPSG: '\(part)' is not an EPSG code PROJ knows; left out\n".utf8))
+            }
+        }
+        return WMSSettings(extraEPSGCodes: codes)
+    }
 
     /// The default cache folder: `$MIESTAS_TILE_CACHE`, else `Tiles/cache` in the working directory.
     public static var defaultCacheFolder: URL {
