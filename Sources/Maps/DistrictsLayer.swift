@@ -26,7 +26,7 @@ struct DistrictsLayer: MapLayer {
         for (_, district) in visible {
             let p = scene.frame.pixels([district.labelPoint])[0]
             guard p.x.isFinite, p.y.isFinite else { continue }
-            TextDrawing.label(cr, district.name, centredAt: p.x, p.y, size: 12 * scene.ratio, colour: Palette.labelText, halo: Palette.halo, bold: true)
+            scene.labels.append((district.name, p.x, p.y, 12 * scene.ratio))
         }
     }
 

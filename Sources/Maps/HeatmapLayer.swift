@@ -3,8 +3,10 @@ import Foundation
 import Geo
 
 /// `heatmap`: kernel density of the reports. Each report adds a kernel of `radius` pixels
-/// (three box blurs, close to a Gaussian); density maps to colour on a fixed scale, not one
-/// normalised per image, so neighbouring tiles agree at their seams.
+/// (three box blurs, close to a Gaussian); density maps to colour on a scale fixed per zoom (not
+/// normalised per image), so neighbouring tiles agree at their seams. Zooming out by one level
+/// doubles the reports a kernel must hold to saturate (a kernel covers four times the ground, and
+/// halving rather than quartering keeps sparse areas visible while dense ones stay readable).
 struct HeatmapLayer: MapLayer {
     let name = "heatmap"
     let title = "Report density (heat map)"
@@ -14,8 +16,8 @@ struct HeatmapLayer: MapLayer {
     var reportReach: Double? { Self.radius * 2 }
 
     static let radius = 20.0
-    /// Reports per kernel at which the colour saturates.
-    static let saturation = 6.0
+    /// Reports per kernel at which the colour saturates, at zoom `z` (256-pixel tiles): 10 at 16.
+    static func saturation(zoom z: Double) -> Double { max(3, 10 * pow(2, 16 - (z.isFinite ? z : 16))) }
     /// Density is computed on cells of this many pixels and then smoothed up.
     static let cell = 2
 
@@ -34,9 +36,10 @@ struct HeatmapLayer: MapLayer {
         // Three box blurs of half-width w approximate a Gaussian of sigma ≈ w.
         let w = max(1, Int((Self.radius * scene.ratio / Double(cell) / 2).rounded()))
         for _ in 0..<3 { Self.blur(&grid, gw, gh, w) }
-        // One report spreads over (2w+1)² cells; scale so `saturation` reports in one place saturate.
+        // One report spreads over (2w+1)² cells: in units of reports per kernel.
         let unit = Float(1) / Float((2 * w + 1) * (2 * w + 1))
         let ramp = Palette.heat
+        let saturation = Self.saturation(zoom: scene.frame.webMercatorZoom())
         let surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))!
         defer { cairo_surface_destroy(surface) }
         let stride = Int(cairo_image_surface_get_stride(surface)) / 4
@@ -54,7 +57,7 @@ struct HeatmapLayer: MapLayer {
             for x in 0..<width {
                 let v = grid[gy * gw + x / cell + margin] / unit
                 guard v > 0.05 else { data[y * stride + x] = 0; continue }
-                let t = min(1, log(1 + Double(v)) / log(1 + Self.saturation))
+                let t = min(1, log(1 + Double(v)) / log(1 + saturation))
                 data[y * stride + x] = lut[Int(t * 255)]
             }
         }

@@ -46,6 +46,9 @@ final class Scene {
     let data: MapData
     let query: ReportQuery
     private var cachedReports: ClusterIndex?
+    /// Labels wait here and are drawn after every layer, so symbols of layers above never hide
+    /// them (what MapServer's and GeoServer's label caches do).
+    var labels: [(text: String, x: Double, y: Double, size: Double)] = []
 
     init(canvas: Canvas, frame: ViewFrame, data: MapData, query: ReportQuery) {
         self.canvas = canvas; self.frame = frame; self.data = data; self.query = query

@@ -32,6 +32,10 @@ public struct MapRenderer: Sendable {
             layer.draw(scene, style: style)
             cairo_restore(canvas.context)
         }
+        for label in scene.labels {
+            TextDrawing.label(canvas.context, label.text, centredAt: label.x, label.y, size: label.size,
+                              colour: Palette.labelText, halo: Palette.halo, bold: true)
+        }
         return encode(canvas, format: request.format, background: request.background)
     }
 
