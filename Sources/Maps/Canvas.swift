@@ -4,15 +4,15 @@ import Foundation
 /// One Cairo surface and its drawing context, for one render. Cairo contexts are not thread-safe,
 /// so a canvas is never shared: every request makes its own and frees it when done.
 final class Canvas {
-    enum Kind { case image, svg }
+    enum Kind { case image, svg, pdf }
 
     let kind: Kind
     let width: Int
     let height: Int
     let surface: OpaquePointer
     let context: OpaquePointer
-    /// The SVG surface writes into this buffer as it draws.
-    private let svgSink: ByteSink?
+    /// Vector surfaces (SVG, PDF) write into this buffer as they draw.
+    private let vectorSink: ByteSink?
 
     /// A transparent ARGB32 image of `width` × `height` pixels.
     init(width: Int, height: Int) {
@@ -20,17 +20,29 @@ final class Canvas {
         self.width = width; self.height = height
         surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))
         context = cairo_create(surface)
-        svgSink = nil
+        vectorSink = nil
         Self.applyFontOptions(context)
     }
 
-    /// An SVG document of `width` × `height` points; `finishSVG()` returns its bytes.
-    init(svgWidth width: Int, height: Int) {
-        kind = .svg
+    /// The canvas for an output format: an image for PNG and JPEG, a vector surface for SVG and PDF.
+    static func make(for format: ImageFormat, width: Int, height: Int) -> Canvas {
+        switch format {
+        case .png, .jpeg: Canvas(width: width, height: height)
+        case .svg: Canvas(vector: .svg, width: width, height: height)
+        case .pdf: Canvas(vector: .pdf, width: width, height: height)
+        }
+    }
+
+    /// An SVG or PDF document of `width` × `height` points; `finishVector()` returns its bytes.
+    init(vector kind: Kind, width: Int, height: Int) {
+        self.kind = kind
         self.width = width; self.height = height
         let sink = ByteSink()
-        svgSink = sink
-        surface = cairo_svg_surface_create_for_stream(ByteSink.write, Unmanaged.passUnretained(sink).toOpaque(), Double(width), Double(height))
+        vectorSink = sink
+        let closure = Unmanaged.passUnretained(sink).toOpaque()
+        surface = kind == .pdf
+            ? cairo_pdf_surface_create_for_stream(ByteSink.write, closure, Double(width), Double(height))
+            : cairo_svg_surface_create_for_stream(ByteSink.write, closure, Double(width), Double(height))
         context = cairo_create(surface)
         Self.applyFontOptions(context)
     }
@@ -69,11 +81,11 @@ final class Canvas {
         return sink.data
     }
 
-    /// Ends an SVG canvas and returns the document.
-    func finishSVG() -> Data {
+    /// Ends an SVG or PDF canvas and returns the document.
+    func finishVector() -> Data {
         cairo_surface_flush(surface)
         cairo_surface_finish(surface)
-        return svgSink?.data ?? Data()
+        return vectorSink?.data ?? Data()
     }
 
     /// Lets `body` write an image canvas's pixels directly (premultiplied ARGB32), between

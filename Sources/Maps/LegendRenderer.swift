@@ -24,7 +24,7 @@ extension MapRenderer {
         guard let layer = catalogue.layer(named: name), let style = layer.style(named: style) else { return nil }
         let entries = layer.legend(data, query: query, style: style)
         let (width, height) = legendSize(entries, symbol: symbolSize)
-        let canvas = format == .svg ? Canvas(svgWidth: width, height: height) : Canvas(width: width, height: height)
+        let canvas = Canvas.make(for: format, width: width, height: height)
         if !(transparent && format.supportsTransparency) { canvas.clear(to: .white) }
         let cr = canvas.context
         let s = Double(symbolSize)

@@ -16,9 +16,7 @@ public struct MapRenderer: Sendable {
         do { frame = try ViewFrame(viewport: request.viewport, pixelRatio: request.pixelRatio) } catch {
             throw WMSError(.invalidCRS, "cannot project to \(request.viewport.crs.identifier): \(error)", locator: "CRS")
         }
-        let canvas = request.format == .svg
-            ? Canvas(svgWidth: request.viewport.width, height: request.viewport.height)
-            : Canvas(width: request.viewport.width, height: request.viewport.height)
+        let canvas = Canvas.make(for: request.format, width: request.viewport.width, height: request.viewport.height)
         let transparent = request.transparent && request.format.supportsTransparency
         if !transparent { canvas.clear(to: request.background.with(alpha: 1)) }
         let scene = Scene(canvas: canvas, frame: frame, data: data, query: request.query)
@@ -55,7 +53,7 @@ public struct MapRenderer: Sendable {
     /// An image of the requested format and size: filled with the background (or transparent),
     /// and with `message` written on it for EXCEPTIONS=INIMAGE.
     public func exceptionImage(_ message: String?, width: Int, height: Int, format: ImageFormat, transparent: Bool, background: Colour) -> Data {
-        let canvas = format == .svg ? Canvas(svgWidth: width, height: height) : Canvas(width: width, height: height)
+        let canvas = Canvas.make(for: format, width: width, height: height)
         if !(transparent && format.supportsTransparency) { canvas.clear(to: background.with(alpha: 1)) }
         if let message {
             let cr = canvas.context
@@ -82,7 +80,7 @@ public struct MapRenderer: Sendable {
     func encode(_ canvas: Canvas, format: ImageFormat, background: Colour) -> Data {
         switch format {
         case .png: return canvas.png()
-        case .svg: return canvas.finishSVG()
+        case .svg, .pdf: return canvas.finishVector()
         case .jpeg:
             return canvas.withPixels { pixels, stride in
                 JPEGEncoder.encode(pixels: pixels, strideInWords: stride, width: canvas.width, height: canvas.height, background: background)

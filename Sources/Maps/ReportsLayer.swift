@@ -21,7 +21,7 @@ struct ReportsLayer: MapLayer {
         // index's, so what ends on top is the same in a tile and a GetMap of the same area.
         var drawn = Set<Int64>()
         drawn.reserveCapacity(points.count)
-        if scene.canvas.kind == .svg {
+        if scene.canvas.kind != .image {
             // Vector output keeps vector symbols.
             let cr = scene.context
             cairo_set_line_width(cr, scene.ratio)

@@ -22,7 +22,7 @@ import Testing
                 ["Name", "Title", "Abstract", "KeywordList", "OnlineResource", "Fees", "AccessConstraints", "LayerLimit", "MaxWidth", "MaxHeight"])
         let request = try #require(root.first("Request"))
         #expect(request.elements.map(\.name) == ["GetCapabilities", "GetMap", "GetFeatureInfo", "GetLegendGraphic"])
-        #expect(request.first("GetMap")?.all("Format").compactMap(\.stringValue) == ["image/png", "image/jpeg", "image/svg+xml"])
+        #expect(request.first("GetMap")?.all("Format").compactMap(\.stringValue) == ["image/png", "image/jpeg", "image/svg+xml", "application/pdf"])
         #expect(request.first("GetFeatureInfo")?.all("Format").compactMap(\.stringValue) == ["text/plain", "text/html", "application/json"])
         #expect(root.first("Exception")?.all("Format").compactMap(\.stringValue) == ["XML", "INIMAGE", "BLANK"])
 

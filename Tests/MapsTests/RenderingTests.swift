@@ -75,6 +75,8 @@ import Testing
         #expect(svg.contentType == "image/svg+xml")
         let text = String(decoding: svg.body, as: UTF8.self)
         #expect(text.contains("<svg") && text.contains("</svg>"))
+        let pdf = Fixture.handle(Self.map.replacingOccurrences(of: "image/png", with: "application/pdf") + "&LAYERS=districts,reports")
+        #expect(pdf.contentType == "application/pdf" && pdf.body.prefix(5) == Data("%PDF-".utf8) && pdf.body.count > 1000)
         // The same area in LKS94 and Web Mercator draws the districts (not a blank image).
         let box = Capabilities.box(BoundingBox(minX: 23.895, minY: 54.875, maxX: 23.945, maxY: 54.905), in: try MapCRS("EPSG:3346"))!
         let lks = try render("SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&STYLES=&CRS=EPSG:3346&BBOX=\(box.minY),\(box.minX),\(box.maxY),\(box.maxX)&WIDTH=200&HEIGHT=200&FORMAT=image/png&TRANSPARENT=TRUE&LAYERS=districts")
