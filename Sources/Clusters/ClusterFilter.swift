@@ -27,7 +27,7 @@ public struct ClusterFilter: Hashable, Sendable {
 
     /// The reports of `points` that pass, in order. Uses lookup tables instead of set lookups:
     /// a filtered build over a million reports should not spend its time hashing.
-    func apply(to points: ContiguousArray<ClusterPoint>) -> ContiguousArray<ClusterPoint> {
+    func apply(to points: some Sequence<ClusterPoint>) -> ContiguousArray<ClusterPoint> {
         let serviceTable = services.map { set in
             var table = [Bool](repeating: false, count: Int(UInt16.max) + 1)
             for s in set { table[Int(s)] = true }

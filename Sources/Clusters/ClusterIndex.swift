@@ -72,9 +72,21 @@ public struct ClusterIndex: Sendable {
     /// The number of indexed reports, added ones included.
     public var count: Int { built.count + recent.count }
 
-    /// Every indexed report: the built ones in input order, then the added ones in arrival order
-    /// (a copy of them all when reports were added since the build).
-    public var points: ContiguousArray<ClusterPoint> { recent.isEmpty ? built : built + recent.points }
+    /// Every indexed report: the built ones in input order, then the added ones in arrival order.
+    public var points: ReportList { ReportList(built: built, added: recent.points) }
+
+    /// The reports of an index as one collection, without copying them (a million reports are
+    /// 48 MB, and map layers read them per request).
+    public struct ReportList: RandomAccessCollection, Sendable {
+        let built: ContiguousArray<ClusterPoint>
+        let added: ContiguousArray<ClusterPoint>
+
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { built.count + added.count }
+        public subscript(position: Int) -> ClusterPoint {
+            position < built.count ? built[position] : added[position - built.count]
+        }
+    }
 
     /// How many reports were left out for lack of a finite position.
     public var skippedCount: Int { skippedInBuild + recent.skippedCount }

@@ -154,12 +154,12 @@ public final class LiveClusterIndex: Sendable {
 
     /// Starts a full build of the pending replacement, or of the snapshot with its added reports.
     private func startBuild() {
-        let job = state.withLock { state -> (ContiguousArray<ClusterPoint>, keepFrom: Int, replacement: Int?, ClusterCatalogue)? in
+        let job = state.withLock { state -> (ClusterIndex.ReportList, keepFrom: Int, replacement: Int?, ClusterCatalogue)? in
             guard !state.building else { return nil }
             let current = state.catalogue
             if let (points, keepFrom, number) = state.pendingReplacement {
                 state.building = true
-                return (points, keepFrom, number, current)
+                return (ClusterIndex.ReportList(built: points, added: []), keepFrom, number, current)
             }
             guard !current.unfiltered.recent.isEmpty else { return nil }
             state.building = true

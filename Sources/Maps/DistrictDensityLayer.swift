@@ -24,7 +24,7 @@ struct DistrictDensityLayer: MapLayer {
         }
     }
 
-    static func densities(_ data: MapData, _ points: ContiguousArray<ClusterPoint>) -> Densities {
+    static func densities(_ data: MapData, _ points: some Sequence<ClusterPoint>) -> Densities {
         var counts = [Int](repeating: 0, count: data.districts.count)
         for p in points where p.district >= 0 && Int(p.district) < counts.count { counts[Int(p.district)] += 1 }
         let density = zip(counts, data.districts).map { c, d in d.areaSquareMetres > 0 ? Double(c) / (d.areaSquareMetres / 1e6) : 0 }
