@@ -44,7 +44,6 @@ enum PlanningSchema {
                 PRIMARY KEY (plan_id, number)
             );
             SELECT AddGeometryColumn('plan_versions', 'geom', 4326, 'MULTIPOLYGON', 'XY', 1);
-            SELECT CreateSpatialIndex('plan_versions', 'geom');
             CREATE TRIGGER plan_versions_immutable BEFORE UPDATE ON plan_versions
             BEGIN SELECT RAISE(ABORT, 'a published plan version cannot be changed'); END;
             CREATE TABLE plan_attachments (
