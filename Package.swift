@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
 
         // Geometry values, codecs, CRS (PROJ) and geometry operations (GEOS). No SQL, no HTTP.
         .target(name: "Geo", dependencies: ["CProj", "CGEOS"]),
@@ -45,6 +46,9 @@ let package = Package(
         // Map clusters per zoom (free or per district) and hotspot analysis (DBSCAN in metres).
         // Pure computation over points: no SQL, no HTTP.
         .target(name: "Clusters", dependencies: ["Geo"]),
+        // Maps: WMS, the layer catalogue and styles, the Cairo renderer, the tile grid and cache.
+        // Draws from values handed in (districts, cluster indexes): no SQL, no HTTP.
+        .target(name: "Maps", dependencies: ["Geo", "Clusters", "CCairo", "CJPEG"]),
         // Staff accounts: bcrypt passwords and bearer tokens.
         .target(name: "Staff", dependencies: ["Store", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
         // Planning consultations: plans, stages and their rules, comments, moderation, answers,
@@ -54,13 +58,13 @@ let package = Package(
         ]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
-            "Clusters", "Districts", "Reports", "Staff", "Store", "Planning",
+            "Clusters", "Districts", "Maps", "Reports", "Staff", "Store", "Planning",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.json")]),
         .executableTarget(name: "miestas", dependencies: [
-            "Clusters", "Server", "Districts", "Reports", "Staff", "Store", "Geo", "CSV", "Planning",
+            "Clusters", "Server", "Districts", "Maps", "Reports", "Staff", "Store", "Geo", "CSV", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
@@ -77,6 +81,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo"]),
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV"]),
+        .testTarget(name: "MapsTests", dependencies: ["Maps", "Clusters", "Geo", "CCairo"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Clusters", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),

@@ -4,11 +4,16 @@ extension ClusterIndex {
     /// zooms above `maxZoom` answer single reports.
     public func clusters(in bounds: MapBounds, zoom: Int) -> [ClusterFeature] {
         let level = level(forZoom: zoom)
+        let rectangles = bounds.unitRectangles
+        let gains = recent.isEmpty ? [:] : recent.gains(atZoom: level.zoom)
         var found: [ClusterFeature] = []
-        for box in bounds.unitRectangles {
+        for box in rectangles {
             level.tree.forEach(inRectangle: box.minX, box.minY, box.maxX, box.maxY) { position in
-                found.append(feature(at: position, in: level))
+                found.append(feature(at: position, in: level, gaining: gains[Int32(truncatingIfNeeded: position)]))
             }
+        }
+        for box in rectangles where !recent.isEmpty {
+            found += recent.singles(atZoom: level.zoom, in: box).map(Self.feature(single:))
         }
         return found
     }
@@ -16,14 +21,20 @@ extension ClusterIndex {
     /// The cluster itself, as a feature.
     public func cluster(_ id: ClusterID) throws(ClusterError) -> ClusterFeature {
         let (level, position) = try locate(id)
-        return feature(at: position, in: levels[level])
+        return feature(at: position, in: levels[level], gaining: gained(byClusterAt: position, zoom: id.zoom))
     }
 
     /// What the cluster splits into one zoom further in: clusters and single reports, at least two.
     public func children(of id: ClusterID) throws(ClusterError) -> [ClusterFeature] {
         let (levelIndex, position) = try locate(id)
         let level = levels[levelIndex], below = levels[levelIndex + 1]
-        return level.childRange(position).map { feature(at: Int(level.children[$0]), in: below) }
+        let gains = recent.isEmpty ? [:] : recent.gains(atZoom: below.zoom)
+        let builtChildren = level.childRange(position).map { k in
+            feature(at: Int(level.children[k]), in: below, gaining: gains[level.children[k]])
+        }
+        // Added reports that joined this very cluster are single one zoom further in.
+        let joined = recent.joiners(ofClusterAt: position, zoom: level.zoom)
+        return builtChildren + joined.map(Self.feature(single:))
     }
 
     /// The cluster's reports, `limit` of them after skipping `offset`, in a fixed order (depth
@@ -34,7 +45,12 @@ extension ClusterIndex {
         let (levelIndex, position) = try locate(id)
         var collector = LeafCollector(limit: limit, skip: offset)
         collector.visit(levelIndex, position, in: self)
-        return collector.found
+        // Reports added since the build come after the built ones.
+        let builtCount = Int(levels[levelIndex].counts[position])
+        let added = recent.members(ofClusterAt: position, zoom: id.zoom)
+        let addedOffset = max(0, offset - builtCount)
+        guard collector.found.count < limit, addedOffset < added.count else { return collector.found }
+        return collector.found + added[addedOffset...].prefix(limit - collector.found.count)
     }
 
     /// The first zoom at which the cluster shows as its children, to zoom to when it is clicked.
@@ -57,20 +73,30 @@ extension ClusterIndex {
         return (levelIndex, position)
     }
 
-    func feature(at position: Int, in level: ClusterLevel) -> ClusterFeature {
+    /// The node at `position` of `level` as a feature; a cluster also counts the services of the
+    /// reports added to it since the build (`gained`).
+    func feature(at position: Int, in level: ClusterLevel, gaining gained: [ServiceCount]? = nil) -> ClusterFeature {
         let count = level.counts[position]
-        if count == 1 {
-            let point = points[Int(level.identities[position])]
-            return ClusterFeature(kind: .report(point), lon: point.lon, lat: point.lat, count: 1, district: point.district,
-                                  services: ServiceBreakdown(single: point.service))
-        }
+        if count == 1 { return Self.feature(single: built[Int(level.identities[position])]) }
         let id = ClusterID(rawValue: level.identities[position])
         let start = Int(level.breakdownStarts[position])
-        let services = ServiceBreakdown(shared: breakdownPool[start..<start + Int(level.breakdownCounts[position])])
+        let built = breakdownPool[start..<start + Int(level.breakdownCounts[position])]
+        let services = gained.map { ServiceBreakdown(built, adding: $0) } ?? ServiceBreakdown(shared: built)
         return ClusterFeature(kind: .cluster(id: id, expansionZoom: id.zoom + 1),
                               lon: WebMercator.longitude(x: level.tree.coordinates[2 * position]),
                               lat: WebMercator.latitude(y: level.tree.coordinates[2 * position + 1]),
-                              count: Int(count), district: level.districts[position], services: services)
+                              count: Int(count) + (gained?.reduce(0) { $0 + $1.count } ?? 0), district: level.districts[position], services: services)
+    }
+
+    static func feature(single point: ClusterPoint) -> ClusterFeature {
+        ClusterFeature(kind: .report(point), lon: point.lon, lat: point.lat, count: 1, district: point.district,
+                       services: ServiceBreakdown(single: point.service))
+    }
+
+    /// The services of the reports added to the cluster at `position` of `zoom` since the build.
+    private func gained(byClusterAt position: Int, zoom: Int) -> [ServiceCount]? {
+        let members = recent.members(ofClusterAt: position, zoom: zoom)
+        return members.isEmpty ? nil : RecentReports.counted(members.map(\.service))
     }
 }
 
@@ -95,7 +121,7 @@ private struct LeafCollector {
             return
         }
         if count == 1 {
-            found.append(index.points[Int(level.identities[position])])
+            found.append(index.built[Int(level.identities[position])])
             return
         }
         for k in level.childRange(position) {

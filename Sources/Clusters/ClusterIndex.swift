@@ -10,10 +10,15 @@
 /// see `ClusterCatalogue`, which keeps such indexes, and `LiveClusterIndex` for new reports.
 public struct ClusterIndex: Sendable {
     public let options: ClusterOptions
-    /// The indexed reports (those with a finite position), in input order.
-    public let points: ContiguousArray<ClusterPoint>
-    /// How many input reports had no finite position and were left out.
-    public let skippedCount: Int
+    /// The reports the build indexed (those with a finite position), in input order; `points`
+    /// adds those added since.
+    let built: ContiguousArray<ClusterPoint>
+    /// How many reports the build left out for lack of a finite position.
+    private let skippedInBuild: Int
+    /// Reports added since the build (see `adding(_:)`).
+    var recent: RecentReports
+    /// Parent links, worked out when the first report is added; shared by copies of the index.
+    let parentLinks = ParentLinks()
     /// Levels `minZoom ... maxZoom + 1`; the last holds single reports only.
     let levels: [ClusterLevel]
     /// The breakdown pairs of every cluster (see `ClusterLevel.breakdownStarts`).
@@ -56,26 +61,37 @@ public struct ClusterIndex: Sendable {
         self.levels = builder.build(points: points)
         self.breakdownPool = builder.pool
         self.options = options
-        self.points = points
-        self.skippedCount = skipped
+        self.built = points
+        self.skippedInBuild = skipped
+        self.recent = RecentReports(options: options)
     }
 
     /// The zooms with their own level: `minZoom ... maxZoom + 1` (the last shows single reports).
     public var zoomRange: ClosedRange<Int> { options.minZoom...(options.maxZoom + 1) }
 
-    /// The number of indexed reports.
-    public var count: Int { points.count }
+    /// The number of indexed reports, added ones included.
+    public var count: Int { built.count + recent.count }
+
+    /// Every indexed report: the built ones in input order, then the added ones in arrival order
+    /// (a copy of them all when reports were added since the build).
+    public var points: ContiguousArray<ClusterPoint> { recent.isEmpty ? built : built + recent.points }
+
+    /// How many reports were left out for lack of a finite position.
+    public var skippedCount: Int { skippedInBuild + recent.skippedCount }
 
     /// Roughly the memory the index holds, in bytes: its columns at every zoom, the breakdown
     /// pairs and the reports (not counting allocator overhead).
     public var approximateByteCount: Int {
-        levels.reduce(points.count * MemoryLayout<ClusterPoint>.stride + breakdownPool.count * MemoryLayout<ServiceCount>.stride) {
+        levels.reduce(built.count * MemoryLayout<ClusterPoint>.stride + breakdownPool.count * MemoryLayout<ServiceCount>.stride) {
             $0 + $1.byteCount
         }
     }
 
     /// The number of features (clusters and single reports) at `zoom`, all over the world.
-    public func featureCount(atZoom zoom: Int) -> Int { level(forZoom: zoom).count }
+    public func featureCount(atZoom zoom: Int) -> Int {
+        let level = level(forZoom: zoom)
+        return level.count + recent.singles(atZoom: level.zoom).reduce(0) { n, _ in n + 1 }
+    }
 
     func level(forZoom zoom: Int) -> ClusterLevel {
         levels[min(max(zoom, options.minZoom), options.maxZoom + 1) - options.minZoom]

@@ -7,7 +7,7 @@ import Geo
 /// point is a border point and joins one such cluster (here: the nearest core point's; DBSCAN
 /// allows any); every other point is noise.
 ///
-/// Coordinates must be in a metric plane (metres, see `MetricPlane`): distances are Euclidean.
+/// Coordinates must be in a metric plane (metres, see `MetricProjection`): distances are Euclidean.
 ///
 /// How it stays fast on real reports:
 /// - points on identical coordinates are collapsed into one weighted point first. City data piles

@@ -7,7 +7,7 @@ public struct HotspotAnalysis: Hashable, Sendable {
     public var eps: Double
     /// Reports within `eps` (the report itself included) that make a core report.
     public var minPoints: Int
-    /// The metric plane; nil picks the UTM zone of the reports (see `MetricPlane`).
+    /// The metric plane; nil picks the UTM zone of the reports (see `Geo.MetricProjection`).
     public var metricCRS: CRS?
     /// The buffer in metres around a hotspot whose reports lie on one spot or one line, so that
     /// every outline is a polygon with an area (10 m: about the precision of 4-decimal coordinates).
@@ -30,10 +30,9 @@ public struct HotspotAnalysis: Hashable, Sendable {
         let placed = points.filter(\.hasPosition)
         let lonLat = placed.map { Coordinate($0.lon, $0.lat) }
         do throws(GeoError) {
-            let plane = try MetricPlane(for: lonLat, crs: metricCRS)
+            let plane = try MetricProjection(for: lonLat, crs: metricCRS)
             let metres = try plane.project(lonLat)
             let result = dbscan.cluster(metres)
-            let geos = GeosContext()
             var hotspots: [Hotspot] = []
             for (cluster, members) in result.members.enumerated() {
                 let positions = members.map { metres[$0] }
@@ -46,7 +45,7 @@ public struct HotspotAnalysis: Hashable, Sendable {
                 let mean = Coordinate(sumX / Double(positions.count), sumY / Double(positions.count))
                 hotspots.append(Hotspot(cluster: cluster, count: members.count, memberIDs: members.map { placed[$0].id },
                                         dominantServices: Array(dominant),
-                                        outline: try outline(around: positions, plane: plane, geos: geos),
+                                        outline: try outline(around: positions, plane: plane),
                                         centroid: try plane.unproject([mean])[0]))
             }
             hotspots.sort { $0.count != $1.count ? $0.count > $1.count : $0.cluster < $1.cluster }
@@ -58,7 +57,7 @@ public struct HotspotAnalysis: Hashable, Sendable {
 
     /// The convex hull of `metres` as a lon/lat polygon; when the hull has (next to) no area, the
     /// spot, line or sliver buffered by `degenerateBuffer` instead.
-    private func outline(around metres: [Coordinate], plane: MetricPlane, geos: GeosContext) throws(GeoError) -> Geometry {
+    private func outline(around metres: [Coordinate], plane: MetricProjection) throws(GeoError) -> Geometry {
         let hull = ConvexHull.vertices(of: metres)
         if hull.count >= 3 && ConvexHull.area(of: hull) >= 1 {
             return .polygon(Polygon(shell: try plane.unproject(hull + [hull[0]])))
@@ -70,7 +69,7 @@ public struct HotspotAnalysis: Hashable, Sendable {
         case 2: .lineString(hull)
         default: .lineString(hull + [hull[0]])
         }
-        let buffered = try geos.geometry(core).buffer(degenerateBuffer, quadrantSegments: 4).toGeometry()
+        let buffered = try plane.context.geometry(core).buffer(degenerateBuffer, quadrantSegments: 4).toGeometry()
         return try plane.unproject(buffered)
     }
 }

@@ -22,6 +22,25 @@ public struct ServiceBreakdown: RandomAccessCollection, Hashable, Sendable {
         storage = .shared(ArraySlice(sorted))
     }
 
+    /// A cluster's pairs with more added: both in ascending service order, merged in one pass
+    /// (a breakdown can hold a hundred services; a dictionary per viewport feature is too slow).
+    init(_ pairs: ArraySlice<ServiceCount>, adding more: [ServiceCount]) {
+        var merged: [ServiceCount] = []
+        merged.reserveCapacity(pairs.count + more.count)
+        var i = pairs.startIndex, j = more.startIndex
+        while i < pairs.endIndex || j < more.endIndex {
+            if j == more.endIndex || (i < pairs.endIndex && pairs[i].service < more[j].service) {
+                merged.append(pairs[i]); i += 1
+            } else if i == pairs.endIndex || more[j].service < pairs[i].service {
+                merged.append(more[j]); j += 1
+            } else {
+                merged.append(ServiceCount(service: pairs[i].service, storedCount: pairs[i].storedCount + more[j].storedCount))
+                i += 1; j += 1
+            }
+        }
+        storage = .shared(ArraySlice(merged))
+    }
+
     public var startIndex: Int { 0 }
     public var endIndex: Int {
         switch storage {

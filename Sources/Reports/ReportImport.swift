@@ -126,6 +126,16 @@ public struct ReportImporter: Sendable {
             if summary.rejected[reason]!.examples.count < 5 { summary.rejected[reason]!.examples.append(row) }
         }
         var batch: [NewReport] = []
+        // The batch being written while the next is read: reading and locating rows, and SQLite
+        // inserting them, each take about half the time, and there are two cores.
+        var writing: (batch: [NewReport], results: Task<[Result<Report, StoreError>], Never>)?
+        let store = store
+        func flush() async {
+            if let (written, results) = writing { tally(written, await results.value, into: &summary) }
+            let next = batch
+            writing = next.isEmpty ? nil : (next, Task { await store.insertReports(next) })
+            batch.removeAll(keepingCapacity: true)
+        }
         var located: [(location: Coordinate, serviceCode: String)] = []
         var seen = Set<String>()
         var codes: [String: String] = [:]  // category → service code, worked out once per category
@@ -161,18 +171,17 @@ public struct ReportImporter: Sendable {
                                    externalId: id, source: "import:\(mapping.name)"))
             located.append((point, code))
             summary.perDistrict[district.code, default: 0] += 1
-            if batch.count >= Self.batchSize { try await flush(&batch, into: &summary) }
+            if batch.count >= Self.batchSize { await flush() }
             if let line = ticker.advance() { progress(line) }
         }
-        try await flush(&batch, into: &summary)
+        await flush()
+        await flush()
         summary.pileUps = DataQuality.pileUps(located)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
 
-    private func flush(_ batch: inout [NewReport], into summary: inout ReportImportSummary) async throws(ReportImportError) {
-        guard !batch.isEmpty else { return }
-        let results = await store.insertReports(batch)
+    private func tally(_ batch: [NewReport], _ results: [Result<Report, StoreError>], into summary: inout ReportImportSummary) {
         for (report, result) in zip(batch, results) {
             switch result {
             case .success: summary.imported += 1
@@ -181,7 +190,6 @@ public struct ReportImporter: Sendable {
                 summary.rejected["not stored: \(e)", default: (0, [])].count += 1
             }
         }
-        batch.removeAll(keepingCapacity: true)
     }
 }
 

@@ -20,28 +20,33 @@ public struct AppServices: Sendable {
     public let locator: DistrictLocator
     public let intake: Intake
     let clusters: MapClusters
+    /// WMS and tiles.
+    public let maps: MapService
     public let open311: Open311Settings
     public let telemetry = Telemetry()
     /// Planning consultations over the same store (settings: `--min-consultation-days`, ...).
     public let consultations: Consultations
 
-    init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, clusters: MapClusters, open311: Open311Settings = .init(),
+    init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, clusters: MapClusters, maps: MapService, open311: Open311Settings = .init(),
          planning: PlanningSettings = .init()) {
-        self.store = store; self.locator = locator; self.intake = intake; self.clusters = clusters; self.open311 = open311
+        self.store = store; self.locator = locator; self.intake = intake; self.clusters = clusters; self.maps = maps; self.open311 = open311
         self.consultations = Consultations(store: store, users: store, media: MediaLibrary(besideDatabase: store.path), settings: planning)
     }
 
     /// Everything built from what the store holds: the district index, the catalogue, the
-    /// open reports (for duplicates) and the map's clusters.
-    public static func load(store: SpatiaLiteStore, open311: Open311Settings = .init(), planning: PlanningSettings = .init()) async throws -> AppServices {
+    /// open reports (for duplicates) and the map's clusters. Tiles are cached under `tileCache`
+    /// (default `MapService.defaultCacheFolder`).
+    public static func load(store: SpatiaLiteStore, open311: Open311Settings = .init(), planning: PlanningSettings = .init(),
+                            tileCache: URL? = nil) async throws -> AppServices {
         let locator = try DistrictLocator(districts: try await store.districts())
         let catalogue = try await store.services()
         let clusters = try MapClusters(points: try await store.reportPoints(districtCode: nil), catalogue: catalogue.map(\.code),
                                        districts: locator.districts.map(\.code))
+        let maps = MapService(clusters: clusters, districts: locator.districts, cacheFolder: tileCache ?? MapService.defaultCacheFolder)
         let intake = Intake(services: catalogue, locator: locator, store: store, media: MediaLibrary(besideDatabase: store.path),
-                            afterCommit: { clusters.add($0) })
+                            afterCommit: { clusters.add($0); maps.reportChanged($0) })
         try await intake.loadOpenReports()
-        return AppServices(store: store, locator: locator, intake: intake, clusters: clusters, open311: open311, planning: planning)
+        return AppServices(store: store, locator: locator, intake: intake, clusters: clusters, maps: maps, open311: open311, planning: planning)
     }
 }
 
@@ -77,10 +82,12 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     let auth = StaffAuth(accounts: StaffAccounts(store: services.store))
     auth.register(on: router)
     ReportsController(store: services.store, openReports: services.intake.openReports, auth: auth,
-                      statusChanged: { [clusters = services.clusters, store = services.store] in
-                          Task { try? await clusters.reload(from: store) }
+                      statusChanged: { [clusters = services.clusters, store = services.store, maps = services.maps] report in
+                          Task { try? await clusters.reload(from: store); maps.reportChanged(report) }
                       }).register(on: router)
     ClustersController(clusters: services.clusters).register(on: router)
+    WMSController(maps: services.maps, publicURL: services.open311.publicURL).register(on: router)
+    TilesController(maps: services.maps).register(on: router)
     HotspotsController(clusters: services.clusters, districts: services.locator.districts).register(on: router)
     DistrictsController(districts: services.locator.districts, statistics: services.store, services: services.intake.services,
                         locale: services.open311.locale).register(on: router)

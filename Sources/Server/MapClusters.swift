@@ -4,8 +4,8 @@ import Store
 import Synchronization
 
 /// The map's cluster indexes over every report, kept current: free clusters and per-district
-/// clusters (which never cross a district boundary), each rebuilt in the background shortly after
-/// reports arrive (`LiveClusterIndex`), so intake never waits for them.
+/// clusters (which never cross a district boundary). New reports are placed into them at once and
+/// a full build follows in the background (`LiveClusterIndex`), so intake never waits for them.
 ///
 /// The indexes hold small integers; this type translates: services by their position in a code
 /// list (the catalogue first, then codes only imported reports use), statuses by their position in

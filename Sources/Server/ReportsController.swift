@@ -11,7 +11,7 @@ struct ReportsController: Sendable {
     let openReports: OpenReportIndex
     let auth: StaffAuth
     /// Called after a status change is committed (the map's clusters filter by status).
-    var statusChanged: @Sendable () -> Void = {}
+    var statusChanged: @Sendable (Report) -> Void = { _ in }
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("api/v1/reports.geojson") { request, _ in try await geojson(request) }
@@ -76,7 +76,7 @@ struct ReportsController: Sendable {
             case .unavailable: throw Problem(.serviceUnavailable, error.description)
             }
         }
-        statusChanged()
+        statusChanged(report)
         return jsonResponse(Self.json(report, history: try await store.updates(reportId: id)))
     }
 

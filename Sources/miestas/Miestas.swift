@@ -8,7 +8,7 @@ struct Miestas: AsyncParsableCommand {
         abstract: "Miestas: a municipal geodata service — district routing, reports, consultations, map overlays.",
         discussion: "The database is an embedded SpatiaLite file; see --database on each command.",
         version: "0.1.0",
-        subcommands: [Serve.self, DistrictsCommand.self, ServicesCommand.self, APIKeysCommand.self, ReportsCommand.self, UsersCommand.self, AnalyzeCommand.self, AuditCommand.self, OutboxCommand.self])
+        subcommands: [Serve.self, DistrictsCommand.self, ServicesCommand.self, APIKeysCommand.self, ReportsCommand.self, UsersCommand.self, AnalyzeCommand.self, TilesCommand.self, AuditCommand.self, OutboxCommand.self])
 }
 
 /// `--database`, shared by every command that opens the store.

@@ -31,7 +31,10 @@ struct ImportReports: AsyncParsableCommand {
         let summary: ReportImportSummary
         do {
             let m = try ImportMapping.load(mapping)
-            summary = try await ReportImporter(store: store, locator: locator).importCSV(file, mapping: m, progress: note)
+            // One sync at the end rather than one per batch (see `bulkLoad`).
+            summary = try await store.bulkLoad {
+                try await ReportImporter(store: store, locator: locator).importCSV(file, mapping: m, progress: note)
+            }
         } catch { throw fail(error) }
         print("\(summary.rows) rows in \(String(format: "%.2f", summary.seconds)) s: \(summary.imported) imported, "
               + "\(summary.alreadyThere) already there, \(summary.rejectedCount) refused")

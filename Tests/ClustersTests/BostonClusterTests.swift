@@ -2,15 +2,37 @@ import Geo
 import Testing
 @testable import Clusters
 
-/// Invariants of the map clusters on the real Boston reports, at every zoom.
-@Suite(.serialized) struct BostonClusterTests {
-    static let free: ClusterIndex? = BostonReports.shared.flatMap { try? ClusterIndex(points: $0.points) }
-    static let byDistrict: ClusterIndex? = BostonReports.shared.flatMap {
-        try? ClusterIndex(points: $0.points, options: ClusterOptions(grouping: .byDistrict))
+/// How a test's index came to hold the Boston reports: built over all of them, or built over all
+/// but the last `added` and then grown by those (`ClusterIndex.adding`, as the live index does
+/// between builds). The invariants hold for both.
+enum Growth: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case built, grown
+
+    static let added = 3_000
+
+    func index(_ options: ClusterOptions = ClusterOptions()) -> ClusterIndex? {
+        guard let points = BostonReports.shared?.points else { return nil }
+        switch self {
+        case .built: return try? ClusterIndex(points: points, options: options)
+        case .grown: return (try? ClusterIndex(points: points.dropLast(Self.added), options: options))?.adding(points.suffix(Self.added))
+        }
     }
 
-    @Test func everyReportIsCountedOnceAtEveryZoom() throws {
-        guard let boston = BostonReports.shared, let index = Self.free else { return }
+    var testDescription: String { rawValue }
+}
+
+/// Invariants of the map clusters on the real Boston reports, at every zoom.
+@Suite(.serialized) struct BostonClusterTests {
+    static let free: ClusterIndex? = Growth.built.index()
+    static let byDistrict: ClusterIndex? = Growth.built.index(ClusterOptions(grouping: .byDistrict))
+    static let grownFree: ClusterIndex? = Growth.grown.index()
+    static let grownByDistrict: ClusterIndex? = Growth.grown.index(ClusterOptions(grouping: .byDistrict))
+
+    static func freeIndex(_ growth: Growth) -> ClusterIndex? { growth == .built ? free : grownFree }
+    static func districtIndex(_ growth: Growth) -> ClusterIndex? { growth == .built ? byDistrict : grownByDistrict }
+
+    @Test(arguments: Growth.allCases) func everyReportIsCountedOnceAtEveryZoom(_ growth: Growth) throws {
+        guard let boston = BostonReports.shared, let index = Self.freeIndex(growth) else { return }
         let expectedIDs = boston.points.map(\.id).sorted()
         #expect(index.count == boston.points.count && index.skippedCount == 0)
         for zoom in 0...19 {
@@ -34,8 +56,8 @@ import Testing
         #expect(worldFeatures(index, zoom: -3).count == worldFeatures(index, zoom: 0).count)
     }
 
-    @Test func childrenAddUpAndExpansionZoomIsWhereTheClusterSplits() throws {
-        guard let index = Self.free else { return }
+    @Test(arguments: Growth.allCases) func childrenAddUpAndExpansionZoomIsWhereTheClusterSplits(_ growth: Growth) throws {
+        guard let index = Self.freeIndex(growth) else { return }
         let idsByZoom = (0...19).map { zoom in Set(worldFeatures(index, zoom: zoom).map(\.kind)) }
         var checked = 0
         for zoom in 0...18 {
@@ -75,8 +97,8 @@ import Testing
         }
     }
 
-    @Test func perDistrictClustersNeverMixDistricts() throws {
-        guard let boston = BostonReports.shared, let index = Self.byDistrict else { return }
+    @Test(arguments: Growth.allCases) func perDistrictClustersNeverMixDistricts(_ growth: Growth) throws {
+        guard let boston = BostonReports.shared, let index = Self.districtIndex(growth) else { return }
         let expected = Dictionary(grouping: boston.points, by: \.district).mapValues(\.count)
         #expect(expected.count >= 22)  // 22 wards, and reports outside every ward
         for zoom in 0...19 {
@@ -128,8 +150,8 @@ import Testing
         #expect(catalogue.cachedFilters == [filters[0], filters[2]])
     }
 
-    @Test func leavesPageThroughTheSameSequence() throws {
-        guard let index = Self.free else { return }
+    @Test(arguments: Growth.allCases) func leavesPageThroughTheSameSequence(_ growth: Growth) throws {
+        guard let index = Self.freeIndex(growth) else { return }
         let biggest = try #require(worldFeatures(index, zoom: 10).max { $0.count < $1.count })
         let id = try #require(biggest.clusterID)
         let all = try index.leaves(of: id, limit: .max)
@@ -148,8 +170,8 @@ import Testing
         #expect(try index.leaves(of: id).count == 10)  // the default page
     }
 
-    @Test func viewportQueriesFindExactlyWhatIsInside() throws {
-        guard let index = Self.free else { return }
+    @Test(arguments: Growth.allCases) func viewportQueriesFindExactlyWhatIsInside(_ growth: Growth) throws {
+        guard let index = Self.freeIndex(growth) else { return }
         // Edges between the 4-decimal grid the reports lie on, so that none sits on an edge.
         let downtown = MapBounds(west: -71.07005, south: 42.35005, east: -71.04995, north: 42.36505)
         for zoom in [10, 13, 15, 17, 19] {

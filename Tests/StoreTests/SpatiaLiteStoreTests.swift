@@ -110,3 +110,29 @@ private func district(_ code: String, _ geometry: Geometry) -> NewDistrict {
         }
     }
 }
+
+/// `bulkLoad`: one sync at the end, and the store durable (FULL) again afterwards, whatever happened.
+@Suite struct BulkLoadTests {
+    @Test func writesEverythingIntoTheDatabaseFileAndRestoresDurableCommits() async throws {
+        let db = try TemporaryDatabase()
+        let wal = db.store.path + "-wal"
+        let inserted = try await db.store.bulkLoad {
+            await db.store.insertReports((0..<300).map { i in
+                NewReport(serviceCode: "pothole", location: Coordinate(23.9 + Double(i) * 1e-4, 54.9), externalId: "bulk-\(i)")
+            })
+        }
+        #expect(inserted.allSatisfy { if case .success = $0 { true } else { false } })
+        // Checkpointed and truncated: the rows are in the database file itself.
+        let walSize = (try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+        #expect(walSize == 0)
+        #expect(try await db.store.writerSynchronous() == 2)
+        #expect(try await db.store.existingExternalIds(["bulk-0", "bulk-299"]).count == 2)
+    }
+
+    @Test func aFailingLoadStillRestoresDurableCommits() async throws {
+        struct Stop: Error {}
+        let db = try TemporaryDatabase()
+        await #expect(throws: StoreError.self) { try await db.store.bulkLoad { throw Stop() } }
+        #expect(try await db.store.writerSynchronous() == 2)
+    }
+}

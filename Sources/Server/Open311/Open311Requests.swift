@@ -207,28 +207,32 @@ struct Open311Requests: Sendable {
     }
 
     /// A request as the spec lists it. Personal data is never part of it. Uploaded photos are
-    /// stored as paths (`/media/…`) and answered as absolute URLs under `base`.
+    /// stored as paths (`/media/…`) and answered as absolute URLs under `base`. Written field by
+    /// field: a list holds up to 1,000 of them.
     func node(_ r: Report, base: String) -> Open311Node {
-        let d = r.details
-        let service = intake.services[d.serviceCode]
-        return .object([
-            ("service_request_id", .text(String(r.id))),
-            ("status", .text(d.status.open311)),
-            ("status_notes", r.statusNotes.map(Open311Node.text)),
-            ("service_name", .text(service?.name.text(settings.locale) ?? d.serviceCode)),
-            ("service_code", .text(d.serviceCode)),
-            ("description", .text(d.description)),
-            ("agency_responsible", service.map { .text($0.department) }),
-            ("service_notice", d.duplicateOf.map { .text("A similar report was already open nearby: request \($0).") }),
-            ("requested_datetime", .text(Open311Time.format(d.requestedAt))),
-            ("updated_datetime", .text(Open311Time.format(r.updatedAt))),
-            ("address", .text(d.address ?? "")),
-            ("address_id", .text("")),
-            ("zipcode", .text(d.zipcode ?? "")),
-            ("lat", .number(d.location.y)),
-            ("long", .number(d.location.x)),
-            ("media_url", .text(d.mediaURL.map { $0.hasPrefix("/") ? base + $0 : $0 } ?? "")),
-        ])
+        let service = intake.services[r.details.serviceCode]
+        let locale = settings.locale
+        return .written { w in
+            let d = r.details
+            w.object { w in
+                w.field("service_request_id", text: String(r.id))
+                w.field("status", text: d.status.open311)
+                if let notes = r.statusNotes { w.field("status_notes", text: notes) }
+                w.field("service_name", text: service?.name.text(locale) ?? d.serviceCode)
+                w.field("service_code", text: d.serviceCode)
+                w.field("description", text: d.description)
+                if let service { w.field("agency_responsible", text: service.department) }
+                if let duplicate = d.duplicateOf { w.field("service_notice", text: "A similar report was already open nearby: request \(duplicate).") }
+                w.field("requested_datetime", time: d.requestedAt)
+                w.field("updated_datetime", time: r.updatedAt)
+                w.field("address", text: d.address ?? "")
+                w.field("address_id", text: "")
+                w.field("zipcode", text: d.zipcode ?? "")
+                w.field("lat", number: d.location.y)
+                w.field("long", number: d.location.x)
+                w.field("media_url", text: d.mediaURL.map { $0.hasPrefix("/") ? base + $0 : $0 } ?? "")
+            }
+        }
     }
 }
 

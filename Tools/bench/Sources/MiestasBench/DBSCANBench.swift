@@ -21,12 +21,12 @@ struct DBSCANBench: AsyncParsableCommand {
             return
         }
         let lonLat = boston.points.map { Coordinate($0.lon, $0.lat) }
-        let plane = try MetricPlane(for: lonLat)
+        let plane = try MetricProjection(for: lonLat)
         let metres = try plane.project(lonLat)
         let dbscan = try DBSCAN(eps: eps, minPoints: minPoints)
         var result: DBSCANResult?
         let swiftSeconds = median(runs: runs) { result = dbscan.cluster(metres) }
-        let projectSeconds = try median(runs: runs) { _ = try MetricPlane(for: lonLat).project(lonLat) }
+        let projectSeconds = try median(runs: runs) { _ = try MetricProjection(for: lonLat).project(lonLat) }
         var report: HotspotReport?
         let hotspotSeconds = try median(runs: runs) { report = try HotspotAnalysis(eps: eps, minPoints: minPoints).run(boston.points) }
         let ours = result!
@@ -122,7 +122,7 @@ struct DBSCANDump: ParsableCommand {
             let locator = try BostonReportFile.wards(wards)
             lonLat = lonLat.filter { locator.locate($0)?.id == ward }
         }
-        let plane = try MetricPlane(for: lonLat)
+        let plane = try MetricProjection(for: lonLat)
         let metres = try plane.project(lonLat)
         let result = try DBSCAN(eps: eps, minPoints: minPoints).cluster(metres)
         var text = "x,y,label,core\n"

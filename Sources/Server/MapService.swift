@@ -1,0 +1,70 @@
+import Clusters
+import Districts
+import Foundation
+import Geo
+import Maps
+import Store
+
+/// The maps side of the server: the WMS and the tiles over the live cluster indexes (reports read
+/// from memory) and the districts, with the tile cache kept in step with intake.
+public final class MapService: Sendable {
+    public let wms: WMSService
+    public let tiles: TileService
+    public let data: MapData
+    let clusters: MapClusters
+
+    init(clusters: MapClusters, districts: [District], cacheFolder: URL, settings: WMSSettings = MapService.configuredSettings()) {
+        self.clusters = clusters
+        wms = WMSService(settings: settings)
+        tiles = TileService(renderer: wms.renderer, cache: TileCache(root: cacheFolder))
+        data = MapData(districts: districts.map { MapDistrict(code: $0.code, name: $0.name, geometry: $0.geometry, areaSquareMetres: $0.areaSquareMetres) },
+                       reports: ClusterReports(clusters: clusters))
+    }
+
+    /// Grows whenever the reports change: the WMS update sequence (the TIME extent moves with it).
+    var updateSequence: Int { clusters.free.generation }
+
+    /// The WMS settings, with extra EPSG codes from `$MIESTAS_WMS_EXTRA_EPSG` (comma-separated,
+    /// e.g. `32634,25834`); codes PROJ does not know are left out with a warning on standard error.
+    public static func configuredSettings() -> WMSSettings {
+        let text = ProcessInfo.processInfo.environment["MIESTAS_WMS_EXTRA_EPSG"] ?? ""
+        var codes: [Int] = []
+        for part in text.split(separator: ",") {
+            let trimmed = part.trimmingCharacters(in: .whitespaces).uppercased().replacingOccurrences(of: "EPSG:", with: "")
+            if let code = Int(trimmed), (try? MapCRS("EPSG:\(code)")) != nil {
+                codes.append(code)
+            } else {
+                FileHandle.standardError.write(Data("warning: MIESTAS_WMS_EXTRA_EPSG: '\(part)' is not an EPSG code PROJ knows; left out\n".utf8))
+            }
+        }
+        return WMSSettings(extraEPSGCodes: codes)
+    }
+
+    /// The default cache folder: `$MIESTAS_TILE_CACHE`, else `Tiles/cache` in the working directory.
+    public static var defaultCacheFolder: URL {
+        URL(fileURLWithPath: ProcessInfo.processInfo.environment["MIESTAS_TILE_CACHE"] ?? "Tiles/cache")
+    }
+
+    /// A committed new or changed report: removes the tiles it touches now, and again once the
+    /// cluster index holds it (a tile rendered in between would show the old state).
+    func reportChanged(_ report: Report) {
+        let location = report.details.location
+        let district = report.details.districtCode.flatMap { code in data.districts.first { $0.code == code } }
+        let layers = wms.renderer.catalogue.reportLayers
+        tiles.cache.invalidate(reportAt: location, district: district, layers: layers)
+        Task { [clusters, tiles] in
+            await clusters.free.waitUntilApplied()
+            tiles.cache.invalidate(reportAt: location, district: district, layers: layers)
+        }
+    }
+}
+
+/// The server's cluster indexes as the maps' report source.
+struct ClusterReports: ReportSource {
+    let clusters: MapClusters
+
+    func reports(matching filter: ClusterFilter) -> ClusterIndex { clusters.free.index(for: filter) }
+    func serviceCode(_ index: UInt16) -> String { clusters.serviceCode(index) }
+    func serviceIndex(_ code: String) -> UInt16? { clusters.serviceIndex(code) }
+    var statusNames: [String] { ReportStatus.allCases.map(\.rawValue) }
+}
