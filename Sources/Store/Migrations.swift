@@ -153,6 +153,10 @@ enum Migrations {
                 """)
         }
         m.registerMigration("v7-planning") { db in try PlanningSchema.create(db) }
+        m.registerMigration("v8-plan-versions-rtree") { db in
+            // Every geometry column has its R*Tree; v7 (already merged) left the versions' areas without one.
+            try db.execute(sql: "SELECT CreateSpatialIndex('plan_versions', 'geom')")
+        }
         return m
     }
 }

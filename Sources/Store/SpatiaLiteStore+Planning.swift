@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import GRDB
+import GRDBSQLite
 
 extension SpatiaLiteStore: PlanningStore {
     public func createPlan(_ p: NewPlan, audit: AuditRecord) async throws(StoreError) -> Plan {
@@ -314,26 +315,42 @@ extension SpatiaLiteStore: PlanningStore {
         }
     }
 
-    /// Comments with their answers, read by column position (the register reads 10,000 at a time).
+    /// Comments with their answers. The public register reads 10,000 at a time, so the rows are
+    /// stepped with SQLite's C API (GRDB prepares and binds the statement) instead of going
+    /// through a `Row` per comment.
     static func fetchComments(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [PlanComment] {
-        let rows = try Row.fetchCursor(db, sql: """
+        let statement = try db.makeStatement(sql: """
             SELECT c.id, c.plan_id, c.version, c.kind, c.text, c.name, c.email, c.identity_level, c.location_json,
                    c.attachment, c.attachment_type, c.status, c.hidden_reason, c.duplicate_of, c.architect, c.created_at,
                    a.decision, a.reasoning, a.architect, a.drafted_at, a.published_at
             FROM plan_comments c LEFT JOIN plan_answers a ON a.comment_id = c.id
             WHERE \(condition) ORDER BY c.id
-            """, arguments: arguments)
+            """)
+        try statement.setArguments(arguments)
+        let s = statement.sqliteStatement
+        func text(_ i: Int32) -> String? {
+            guard let p = sqlite3_column_text(s, i) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self)
+        }
+        func integer(_ i: Int32) -> Int64? { sqlite3_column_type(s, i) == SQLITE_NULL ? nil : sqlite3_column_int64(s, i) }
         var out: [PlanComment] = []
-        while let r = try rows.next() {
-            var answer: CommentAnswer? = nil
-            if let decision = (r[16] as String?).flatMap(AnswerDecision.init(rawValue:)) {
-                answer = CommentAnswer(decision: decision, reasoning: r[17], architect: r[18], draftedAt: date(r[19]),
-                                       publishedAt: (r[20] as Int64?).map(date))
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw StoreError.database(String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
-            out.append(PlanComment(id: r[0], planId: r[1], version: r[2], kind: CommentKind(rawValue: r[3]) ?? .question, text: r[4],
-                                   name: r[5], email: r[6], identityLevel: r[7], locationGeoJSON: r[8], attachment: r[9],
-                                   attachmentType: r[10], status: CommentStatus(rawValue: r[11]) ?? .pending, hiddenReason: r[12],
-                                   duplicateOf: r[13], architect: r[14], createdAt: date(r[15]), answer: answer))
+            var answer: CommentAnswer? = nil
+            if let decision = text(16).flatMap(AnswerDecision.init(rawValue:)) {
+                answer = CommentAnswer(decision: decision, reasoning: text(17) ?? "", architect: text(18) ?? "",
+                                       draftedAt: date(integer(19) ?? 0), publishedAt: integer(20).map(date))
+            }
+            out.append(PlanComment(id: sqlite3_column_int64(s, 0), planId: sqlite3_column_int64(s, 1), version: Int(sqlite3_column_int64(s, 2)),
+                                   kind: text(3).flatMap(CommentKind.init(rawValue:)) ?? .question, text: text(4) ?? "",
+                                   name: text(5) ?? "", email: text(6) ?? "", identityLevel: text(7) ?? "", locationGeoJSON: text(8),
+                                   attachment: text(9), attachmentType: text(10),
+                                   status: text(11).flatMap(CommentStatus.init(rawValue:)) ?? .pending, hiddenReason: text(12),
+                                   duplicateOf: integer(13), architect: text(14), createdAt: date(sqlite3_column_int64(s, 15)), answer: answer))
         }
         return out
     }
