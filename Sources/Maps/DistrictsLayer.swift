@@ -46,9 +46,20 @@ struct DistrictsLayer: MapLayer {
 extension Scene {
     /// Districts whose box meets the view, with their positions in the district list.
     func visibleDistricts() -> [(Int, MapDistrict)] {
-        let b = frame.lonLatBounds(marginPixels: 64)
-        let view = BoundingBox(minX: b.west, minY: b.south, maxX: b.east, maxY: b.north)
+        let view = viewBox(marginPixels: 64)
         return data.districts.enumerated().filter { $0.element.bounds.intersects(view) }
+    }
+
+    /// The lon/lat box of the view grown by `margin` pixels, to skip what lies outside it.
+    func viewBox(marginPixels margin: Double) -> BoundingBox {
+        let b = frame.lonLatBounds(marginPixels: margin)
+        return BoundingBox(minX: b.west, minY: b.south, maxX: b.east, maxY: b.north)
+    }
+
+    /// The lon/lat position of a pixel's centre; nil off the projection's domain.
+    func lonLat(atPixel x: Double, _ y: Double) -> Coordinate? {
+        let lonLat = frame.projector.inverse(frame.viewport.coordinate(pixelX: x + 0.5, pixelY: y + 0.5))
+        return lonLat.x.isFinite && lonLat.y.isFinite ? lonLat : nil
     }
 
     /// Adds a lon/lat polygon geometry's rings to the current path, in pixels.
@@ -68,8 +79,7 @@ extension Scene {
 
     /// The districts under a pixel (its centre), with their positions.
     func districts(atPixel x: Double, _ y: Double) -> [(Int, MapDistrict)] {
-        let lonLat = frame.projector.inverse(frame.viewport.coordinate(pixelX: x + 0.5, pixelY: y + 0.5))
-        guard lonLat.x.isFinite, lonLat.y.isFinite else { return [] }
+        guard let lonLat = lonLat(atPixel: x, y) else { return [] }
         return data.districts.enumerated().filter { $0.element.contains(lonLat) }
     }
 }

@@ -4,9 +4,9 @@ public struct LayerCatalogue: Sendable {
 
     init(layers: [any MapLayer]) { self.layers = layers }
 
-    /// districts, district-density, heatmap, clusters, reports.
+    /// districts, district-density, heatmap, clusters, reports, plans, plan-comments.
     public static let standard = LayerCatalogue(layers: [
-        DistrictsLayer(), DistrictDensityLayer(), HeatmapLayer(), ClustersLayer(), ReportsLayer(),
+        DistrictsLayer(), DistrictDensityLayer(), HeatmapLayer(), ClustersLayer(), ReportsLayer(), PlansLayer(), PlanCommentsLayer(),
     ])
 
     public var names: [String] { layers.map(\.name) }

@@ -23,21 +23,7 @@ public struct MapDistrict: Hashable, Sendable {
     }
 
     /// Whether `c` (lon/lat) lies inside (even-odd over every ring, so holes are outside).
-    public func contains(_ c: Coordinate) -> Bool {
-        guard bounds.contains(c) else { return false }
-        var inside = false
-        for polygon in geometry.polygons {
-            for ring in polygon.rings where ring.count > 2 {
-                var j = ring.count - 1
-                for i in 0..<ring.count {
-                    let a = ring[i], b = ring[j]
-                    if (a.y > c.y) != (b.y > c.y), c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-                    j = i
-                }
-            }
-        }
-        return inside
-    }
+    public func contains(_ c: Coordinate) -> Bool { bounds.contains(c) && geometry.evenOddContains(c) }
 
     static func signedArea(_ ring: [Coordinate]) -> Double {
         guard ring.count > 2 else { return 0 }
@@ -60,6 +46,22 @@ public struct MapDistrict: Hashable, Sendable {
 }
 
 extension Geometry {
+    /// Whether `c` lies inside the polygons: even-odd over every ring, so holes are outside.
+    func evenOddContains(_ c: Coordinate) -> Bool {
+        var inside = false
+        for polygon in polygons {
+            for ring in polygon.rings where ring.count > 2 {
+                var j = ring.count - 1
+                for i in 0..<ring.count {
+                    let a = ring[i], b = ring[j]
+                    if (a.y > c.y) != (b.y > c.y), c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+                    j = i
+                }
+            }
+        }
+        return inside
+    }
+
     /// The polygons of a polygon, multipolygon or collection; nothing for other types.
     var polygons: [Polygon] {
         switch self {

@@ -33,8 +33,9 @@ public struct StaticReportSource: ReportSource {
 public struct MapData: Sendable {
     public var districts: [MapDistrict]
     public var reports: any ReportSource
+    public var plans: any PlanSource
 
-    public init(districts: [MapDistrict], reports: any ReportSource) {
-        self.districts = districts; self.reports = reports
+    public init(districts: [MapDistrict], reports: any ReportSource, plans: any PlanSource = StaticPlanSource()) {
+        self.districts = districts; self.reports = reports; self.plans = plans
     }
 }

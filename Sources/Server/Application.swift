@@ -46,6 +46,7 @@ public struct AppServices: Sendable {
         let intake = Intake(services: catalogue, locator: locator, store: store, media: MediaLibrary(besideDatabase: store.path),
                             afterCommit: { clusters.add($0); maps.reportChanged($0) })
         try await intake.loadOpenReports()
+        await maps.refreshPlans(from: store)
         return AppServices(store: store, locator: locator, intake: intake, clusters: clusters, maps: maps, open311: open311, planning: planning)
     }
 }
@@ -92,7 +93,8 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     DistrictsController(districts: services.locator.districts, statistics: services.store, services: services.intake.services,
                         locale: services.open311.locale).register(on: router)
     FeedsController(store: services.store, services: services.intake.services, locale: services.open311.locale).register(on: router)
-    PlansController(consultations: services.consultations, accounts: StaffAccounts(store: services.store)).register(on: router)
+    PlansController(consultations: services.consultations, accounts: StaffAccounts(store: services.store),
+                    changed: { [maps = services.maps, store = services.store] in Task { await maps.refreshPlans(from: store) } }).register(on: router)
     let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: APIKeyCache(store: services.store),
                                    settings: services.open311, telemetry: services.telemetry)
     Open311Controller(services: services.intake.catalogue, settings: services.open311, requests: requests).register(on: router)

@@ -4,6 +4,7 @@ import Foundation
 import Geo
 import Maps
 import Store
+import Synchronization
 
 /// The maps side of the server: the WMS and the tiles over the live cluster indexes (reports read
 /// from memory) and the districts, with the tile cache kept in step with intake.
@@ -12,13 +13,28 @@ public final class MapService: Sendable {
     public let tiles: TileService
     public let data: MapData
     let clusters: MapClusters
+    let plans = PlanMapSource()
 
     init(clusters: MapClusters, districts: [District], cacheFolder: URL, settings: WMSSettings = MapService.configuredSettings()) {
         self.clusters = clusters
         wms = WMSService(settings: settings)
         tiles = TileService(renderer: wms.renderer, cache: TileCache(root: cacheFolder))
         data = MapData(districts: districts.map { MapDistrict(code: $0.code, name: $0.name, geometry: $0.geometry, areaSquareMetres: $0.areaSquareMetres) },
-                       reports: ClusterReports(clusters: clusters))
+                       reports: ClusterReports(clusters: clusters), plans: plans)
+    }
+
+    /// Reloads the plan areas and published comment locations the planning layers draw; when
+    /// they changed, drops those layers' cached tiles. Run at start, after every planning write
+    /// and every few seconds (consultations open and close by the clock).
+    public func refreshPlans(from store: SpatiaLiteStore) async {
+        guard let areas = try? await store.planAreas(), let locations = try? await store.publishedCommentLocations(planId: nil) else { return }
+        let changed = plans.replace(
+            plans: areas.map { MapPlan(id: $0.id, title: $0.title, stage: $0.stage.rawValue, area: $0.area) },
+            comments: locations.map { MapPlanComment(id: $0.id, planId: $0.planId, kind: $0.kind.rawValue, location: $0.location) })
+        if changed {
+            tiles.cache.purge(layer: "plans")
+            tiles.cache.purge(layer: "plan-comments")
+        }
     }
 
     /// Grows whenever the reports change: the WMS update sequence (the TIME extent moves with it).
@@ -67,4 +83,21 @@ struct ClusterReports: ReportSource {
     func serviceCode(_ index: UInt16) -> String { clusters.serviceCode(index) }
     func serviceIndex(_ code: String) -> UInt16? { clusters.serviceIndex(code) }
     var statusNames: [String] { ReportStatus.allCases.map(\.rawValue) }
+}
+
+/// The planning layers' data: a snapshot in memory, replaced by `MapService.refreshPlans`.
+final class PlanMapSource: PlanSource {
+    private let snapshot = Mutex<(plans: [MapPlan], comments: [MapPlanComment])>(([], []))
+
+    var plans: [MapPlan] { snapshot.withLock { $0.plans } }
+    var comments: [MapPlanComment] { snapshot.withLock { $0.comments } }
+
+    /// Replaces the snapshot; true when it differs from the one before.
+    func replace(plans: [MapPlan], comments: [MapPlanComment]) -> Bool {
+        snapshot.withLock { current in
+            guard current.plans != plans || current.comments != comments else { return false }
+            current = (plans, comments)
+            return true
+        }
+    }
 }

@@ -11,6 +11,8 @@ import Store
 struct PlansController: Sendable {
     let consultations: Consultations
     let accounts: StaffAccounts
+    /// Told after every successful write (the map's planning layers reload).
+    var changed: @Sendable () -> Void = {}
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("api/v1/plans") { request, _ in
@@ -173,7 +175,9 @@ struct PlansController: Sendable {
         do {
             let actor = try await actor(request)
             try Authorization.check(actor, action)
-            return try await body(actor)
+            let response = try await body(actor)
+            if request.method != .get && response.status.code < 300 { changed() }
+            return response
         } catch let e as PlanningError {
             throw Problem(Self.status(e), e.description)
         }

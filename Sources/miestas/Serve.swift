@@ -35,9 +35,10 @@ struct Serve: AsyncParsableCommand {
                                    configuration: ServerConfiguration(host: host, port: port), logger: logger)
         // Consultations open and close by the clock whatever runs; this records each opening
         // and closing in the audit log within a few seconds of its time, even if nobody looks.
-        let windows = Task { [consultations = services.consultations, logger] in
+        let windows = Task { [consultations = services.consultations, maps = services.maps, store, logger] in
             while !Task.isCancelled {
                 do { try await consultations.observeWindows() } catch { logger.warning("recording consultation windows: \(error)") }
+                await maps.refreshPlans(from: store)
                 try? await Task.sleep(for: .seconds(5))
             }
         }

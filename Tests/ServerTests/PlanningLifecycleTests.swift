@@ -38,7 +38,7 @@ import Testing
             #expect(try await f.call(client, .post, base + "/transitions", as: "rasa", json: #"{"to": "consultation"}"#).status == .conflict)  // no version
             #expect(try await f.call(client, .post, base + "/versions", as: "rasa", json: #"{"note": "pirmas"}"#).status == .created)
             let opened = try await f.call(client, .post, base + "/transitions", as: "rasa", json: #"{"to": "consultation"}"#)
-            #expect(opened.status == .ok)
+            #expect(opened.status == .ok, "\(String(buffer: opened.body))")
             #expect(try F.object(opened)["stage"] as? String == "consultation")
             #expect(try await f.call(client, .post, base + "/transitions", as: "rasa", json: #"{"to": "flying"}"#).status == .badRequest)
 
