@@ -32,11 +32,14 @@ let package = Package(
         .target(name: "Geo", dependencies: ["CProj", "CGEOS"]),
         // All persistence: SpatiaLite through GRDB. SQL lives here and nowhere else.
         .target(name: "Store", dependencies: [
-            "Geo",
+            "Geo", "JSONText",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // JSON text written straight into bytes: the one JSON string escaper (Open311, the planning
+        // register, the audit log's canonical form).
+        .target(name: "JSONText"),
         // RFC 4180 CSV reading and writing (district lookup in batch, later 311 imports).
         .target(name: "CSV"),
         // Districts: import (read, reproject, repair, check topology) and point location.
@@ -54,17 +57,17 @@ let package = Package(
         // Planning consultations: plans, stages and their rules, comments, moderation, answers,
         // the authorization table, the audit chain's checks, reports (JSON, CSV, PDF via Cairo).
         .target(name: "Planning", dependencies: [
-            "Store", "Geo", "CSV", "CCairo", .product(name: "Crypto", package: "swift-crypto"),
+            "Store", "Geo", "CSV", "CCairo", "JSONText", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
-            "Clusters", "Districts", "Maps", "Reports", "Staff", "Store", "Planning",
+            "Clusters", "Districts", "Maps", "Reports", "Staff", "Store", "Planning", "JSONText",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.json")]),
         .executableTarget(name: "miestas", dependencies: [
-            "Clusters", "Server", "Districts", "Maps", "Reports", "Staff", "Store", "Geo", "CSV", "Planning",
+            "Clusters", "Server", "Districts", "Maps", "Reports", "Staff", "Store", "Geo", "CSV", "Planning", "JSONText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [

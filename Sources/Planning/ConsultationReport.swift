@@ -1,5 +1,6 @@
 import CSV
 import Foundation
+import JSONText
 import Store
 
 /// The statutory report of a consultation: the plan, every published comment with its

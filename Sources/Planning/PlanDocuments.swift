@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import JSONText
 import Store
 
 /// The JSON documents of the planning API. The email of a commenter appears in none of them.

@@ -1,3 +1,4 @@
+import JSONText
 import Store
 
 /// Counts for the public register and the consultation report: published comments by kind,

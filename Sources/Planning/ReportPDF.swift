@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import JSONText
 import Store
 
 /// Draws the consultation report as a PDF: the plan's data, a map of the area with the

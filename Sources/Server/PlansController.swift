@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Hummingbird
+import JSONText
 import Planning
 import Staff
 import Store

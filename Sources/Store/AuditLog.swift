@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Geo
+import JSONText
 
 /// What a change records in the audit log; the store adds the id, the time, and the hashes
 /// in the same transaction as the change itself.
@@ -82,23 +83,8 @@ public enum AuditChain {
         }
     }
 
-    /// A JSON string literal.
-    public static func quote(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (the canonical form hashes exactly these bytes).
+    public static func quote(_ s: String) -> String { JSONText.quote(s) }
 
     /// A broken link of the chain: which entry, and what is wrong with it.
     public struct Break: Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import Reports
 
 /// An Open311 response before it is written as XML or JSON. Containers carry the name of their
@@ -172,30 +173,7 @@ struct Open311Writer {
         if !empty.isEmpty { empty[empty.count - 1] = false }
     }
 
-    private mutating func jsonString(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { source in
-            // Multi-byte UTF-8 never contains bytes below 0x80, so only ASCII needs a look.
-            var start = 0
-            for (i, b) in source.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start..<i]))
-                switch b {
-                case UInt8(ascii: "\""): bytes += [92, 34]
-                case UInt8(ascii: "\\"): bytes += [92, 92]
-                case 10: bytes += [92, UInt8(ascii: "n")]
-                case 13: bytes += [92, UInt8(ascii: "r")]
-                case 9: bytes += [92, UInt8(ascii: "t")]
-                default: bytes += [92, UInt8(ascii: "u"), 48, 48, Self.hex[Int(b >> 4)], Self.hex[Int(b & 15)]]
-                }
-                start = i + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start...]))
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    private static let hex = Array("0123456789abcdef".utf8)
+    private mutating func jsonString(_ s: String) { JSONBuffer.appendQuoted(s, to: &bytes) }
 }
 
 /// Text for XML 1.0 documents (Open311, Atom).

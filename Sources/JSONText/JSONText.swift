@@ -5,23 +5,10 @@ import Foundation
 public enum JSONText {
     /// A JSON string literal; strings that need no escaping (most) are copied as they are.
     public static func quote(_ s: String) -> String {
-        var needsEscape = false
-        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C { needsEscape = true; break }
-        if !needsEscape { return "\"" + s + "\"" }
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 8)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 2)
+        JSONBuffer.appendQuoted(s, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public static func quote(_ s: String?) -> String { s.map { quote($0) } ?? "null" }
@@ -40,27 +27,11 @@ public enum JSONText {
 
     public static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
 
-    /// UTC time as ISO 8601 with milliseconds ("2026-11-21T18:22:05.123Z"), computed without
-    /// a formatter (Howard Hinnant's civil-from-days).
+    /// UTC time as ISO 8601 with milliseconds ("2026-11-21T18:22:05.123Z").
     public static func time(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
-        let msOfDay = ms - days * 86_400_000
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let doe = days - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func pad(_ v: Int64, _ width: Int) -> String {
-            let s = String(v)
-            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-        }
-        let h = msOfDay / 3_600_000, mi = (msOfDay / 60_000) % 60, sec = (msOfDay / 1000) % 60, milli = msOfDay % 1000
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(h, 2)):\(pad(mi, 2)):\(pad(sec, 2)).\(pad(milli, 3))Z"
+        var buffer = JSONBuffer(capacity: 26)
+        buffer.time(date)
+        return String(decoding: buffer.bytes.dropFirst().dropLast(), as: UTF8.self)
     }
 
     public static func number(_ d: Double) -> String { d.isFinite ? "\(d)" : "null" }
@@ -80,7 +51,13 @@ public struct JSONBuffer {
     /// Text that is JSON already.
     public mutating func append(json s: String) { bytes.append(contentsOf: s.utf8) }
 
-    public mutating func string(_ s: String) {
+    public mutating func string(_ s: String) { Self.appendQuoted(s, to: &bytes) }
+
+    /// `s` as a JSON string literal appended to `bytes`: the one JSON string escaper (Open311
+    /// documents, the planning register, the audit log's canonical form all use it). Only ASCII
+    /// needs a look, since multi-byte UTF-8 never contains bytes below 0x80; runs without
+    /// anything to escape are copied in one piece.
+    public static func appendQuoted(_ s: String, to bytes: inout [UInt8]) {
         bytes.append(0x22)
         var s = s
         s.withUTF8 { utf8 in
@@ -95,9 +72,7 @@ public struct JSONBuffer {
                 case 0x0A: bytes += [0x5C, 0x6E]
                 case 0x0D: bytes += [0x5C, 0x72]
                 case 0x09: bytes += [0x5C, 0x74]
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]]
+                default: bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 15)]]
                 }
                 start = i + 1
             }
@@ -105,6 +80,8 @@ public struct JSONBuffer {
         }
         bytes.append(0x22)
     }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     public mutating func string(_ s: String?) {
         if let s { string(s) } else { raw("null") }
