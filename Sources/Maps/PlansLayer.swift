@@ -17,12 +17,7 @@ struct PlansLayer: MapLayer {
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
         cairo_set_line_width(cr, 2 * scene.ratio)
         for plan in scene.data.plans.plans where plan.bounds.intersects(view) {
-            let colour = Palette.stage(plan.stage)
-            scene.addPath(plan.area)
-            colour.with(alpha: 0.25).set(on: cr)
-            cairo_fill_preserve(cr)
-            colour.set(on: cr)
-            cairo_stroke(cr)
+            scene.fillAndOutline(plan.area, Palette.stage(plan.stage), fillAlpha: 0.25)
         }
     }
 
@@ -66,11 +61,7 @@ struct PlanCommentsLayer: MapLayer {
                 Colour.white.set(on: cr)
                 cairo_stroke(cr)
             } else {
-                scene.addPath(comment.location)
-                colour.with(alpha: 0.2).set(on: cr)
-                cairo_fill_preserve(cr)
-                colour.set(on: cr)
-                cairo_stroke(cr)
+                scene.fillAndOutline(comment.location, colour, fillAlpha: 0.2)
             }
         }
     }
@@ -94,6 +85,17 @@ struct PlanCommentsLayer: MapLayer {
 
     func legend(_ data: MapData, query: ReportQuery, style: MapStyle) -> [LegendEntry] {
         Palette.commentKinds.map { LegendEntry(swatch: .symbol(.circle, fill: Palette.commentKind($0)), label: $0) }
+    }
+}
+
+extension Scene {
+    /// An area filled with `colour` at `fillAlpha` and outlined in it, at the current line width.
+    func fillAndOutline(_ area: Geometry, _ colour: Colour, fillAlpha: Double) {
+        addPath(area)
+        colour.with(alpha: fillAlpha).set(on: context)
+        cairo_fill_preserve(context)
+        colour.set(on: context)
+        cairo_stroke(context)
     }
 }
 
