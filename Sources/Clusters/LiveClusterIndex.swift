@@ -39,6 +39,8 @@ public final class LiveClusterIndex: Sendable {
         var incoming: [ClusterPoint] = []
         var replacement: ContiguousArray<ClusterPoint>?
         var updateScheduled = false
+        /// When the update queue last took what was handed over.
+        var lastUpdate: DispatchTime?
         /// Changes handed in, the highest the update queue has taken, and how many of them the
         /// current snapshot holds.
         var submitted = 0
@@ -103,14 +105,20 @@ public final class LiveClusterIndex: Sendable {
         }
     }
 
+    /// The shortest time between two updates. Each update copies the snapshot's list of placed
+    /// reports (it is shared with readers), so under a stream of reports updates are batched:
+    /// at most 20 a second, a report still shows within 50 ms.
+    static let updateSpacing: DispatchTimeInterval = .milliseconds(50)
+
     private func submit(_ change: (inout State) -> Void) {
-        let wake = state.withLock { state -> Bool in
+        let wake = state.withLock { state -> DispatchTime? in
             change(&state)
             state.submitted += 1
-            defer { state.updateScheduled = true }
-            return !state.updateScheduled
+            if state.updateScheduled { return nil }
+            state.updateScheduled = true
+            return state.lastUpdate.map { max($0 + Self.updateSpacing, .now()) } ?? .now()
         }
-        if wake { updates.async { [self] in update() } }
+        if let wake { updates.asyncAfter(deadline: wake) { [self] in update() } }
     }
 
     // MARK: On the update queue
@@ -118,7 +126,10 @@ public final class LiveClusterIndex: Sendable {
     /// Takes what was handed over: places new reports at once; a replacement waits for its build.
     private func update() {
         let (current, incoming, replacement) = state.withLock { state in
-            defer { state.incoming = []; state.replacement = nil; state.updateScheduled = false; state.taken = state.submitted }
+            defer {
+                state.incoming = []; state.replacement = nil; state.updateScheduled = false; state.taken = state.submitted
+                state.lastUpdate = .now()
+            }
             return (state.catalogue, state.incoming, state.replacement)
         }
         if let replacement {
