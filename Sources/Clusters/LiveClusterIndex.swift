@@ -2,12 +2,13 @@ import Dispatch
 import Synchronization
 
 /// Cluster indexes that follow new reports: writers hand reports over without waiting, a query
-/// sees them within milliseconds, and readers always get a complete snapshot without waiting.
+/// sees them within 50 ms, and readers always get a complete snapshot without waiting.
 ///
 /// - `insert` appends to an incoming list under a short lock and wakes the update queue, which
 ///   places the new reports into the current snapshot's clusters (`ClusterCatalogue.adding`, some
-///   20 µs a report, whatever the index size) and swaps the result in. So a new report shows at
-///   once, with a million reports as with a thousand.
+///   20 µs a report, whatever the index size) and swaps the result in: at once for a report that
+///   comes alone, batched at most every `updateSpacing` in a stream. So a new report shows at once,
+///   with a million reports as with a thousand.
 /// - Placing is exact in its counts but does not move centres or make new clusters (see
 ///   `RecentReports`), so `rebuildInterval` after reports arrive a full build over every report
 ///   starts on a second queue (a few tens of ms for the 58k Boston reports, about a second for a
