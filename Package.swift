@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -57,7 +58,13 @@ let package = Package(
         // Planning consultations: plans, stages and their rules, comments, moderation, answers,
         // the authorization table, the audit chain's checks, reports (JSON, CSV, PDF via Cairo).
         .target(name: "Planning", dependencies: [
-            "Store", "Geo", "CSV", "CCairo", "JSONText", .product(name: "Crypto", package: "swift-crypto"),
+            "Store", "Geo", "CSV", "CCairo", "JSONText", "Mail", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Outgoing mail: RFC 5322 messages and an SMTP client for the city's mail relay.
+        .target(name: "Mail", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
@@ -67,7 +74,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.json")]),
         .executableTarget(name: "miestas", dependencies: [
-            "Clusters", "Server", "Districts", "Maps", "Reports", "Staff", "Store", "Geo", "CSV", "Planning", "JSONText",
+            "Clusters", "Server", "Districts", "Maps", "Reports", "Staff", "Store", "Geo", "CSV", "Planning", "JSONText", "Mail",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
@@ -82,7 +89,10 @@ let package = Package(
         .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo", "Mail", "TestSupport"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
+        // What several test targets share: real local servers to test against (SMTP).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV"]),
         .testTarget(name: "MapsTests", dependencies: ["Maps", "Clusters", "Geo", "CCairo"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
@@ -90,7 +100,7 @@ let package = Package(
         ], exclude: ["Fixtures"]),
         // Runs the built `miestas` binary as a user would.
         .testTarget(name: "MiestasCLITests", dependencies: [
-            "miestas", "Planning", "Store", .product(name: "GRDB", package: "GRDB.swift"),
+            "miestas", "Planning", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ],
     swiftLanguageModes: [.v6]

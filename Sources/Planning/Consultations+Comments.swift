@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import Mail
 import Store
 
 extension Consultations {
@@ -127,9 +128,11 @@ extension Consultations {
                  "duplicate_of": c.duplicateOf.map(JSONValue.integer) ?? .null, "architect": c.architect.map(JSONValue.string) ?? .null])
     }
 
+    /// An address the answer can be mailed to: what SMTP can carry (`MailAddress`), on a public
+    /// (dotted) domain.
     static func email(_ value: String) throws -> String {
         let email = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard email.count <= 254, email.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil else {
+        guard let address = try? MailAddress(email), address.domain.contains("."), !address.domain.hasSuffix(".") else {
             throw PlanningError.invalid("email must be an email address (it is used only to send the answer and is never published)")
         }
         return email

@@ -157,6 +157,17 @@ enum Migrations {
             // Every geometry column has its R*Tree; v7 (already merged) left the versions' areas without one.
             try db.execute(sql: "SELECT CreateSpatialIndex('plan_versions', 'geom')")
         }
+        m.registerMigration("v9-outbox-delivery") { db in
+            // A sender's record per message: how many tries, the last failure, and when to try next
+            // (NULL after a permanent refusal: the message waits for `miestas outbox retry`).
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE outbox ADD COLUMN last_error TEXT;
+                ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;
+                UPDATE outbox SET next_attempt_at = created_at WHERE sent_at IS NULL;
+                CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE sent_at IS NULL;
+                """)
+        }
         return m
     }
 }

@@ -91,29 +91,3 @@ public struct PlanComment: Sendable, Hashable, Identifiable {
         locationGeoJSON.flatMap { try? GeoJSON.decodeGeometry(Data($0.utf8)) }
     }
 }
-
-/// A message to a commenter, waiting in the outbox until a sender delivers it.
-public struct OutboxMessage: Sendable, Hashable {
-    public var id: Int64
-    public var commentId: Int64?
-    public var recipient: String
-    public var subject: String
-    public var body: String
-    public var createdAt: Date
-    public var sentAt: Date?
-
-    public init(id: Int64, commentId: Int64?, recipient: String, subject: String, body: String, createdAt: Date, sentAt: Date?) {
-        self.id = id; self.commentId = commentId; self.recipient = recipient; self.subject = subject; self.body = body
-        self.createdAt = createdAt; self.sentAt = sentAt
-    }
-}
-
-public struct NewOutboxMessage: Sendable, Hashable {
-    public var commentId: Int64?
-    public var recipient: String
-    public var subject: String
-    public var body: String
-    public init(commentId: Int64?, recipient: String, subject: String, body: String) {
-        self.commentId = commentId; self.recipient = recipient; self.subject = subject; self.body = body
-    }
-}

@@ -1,7 +1,8 @@
 import Foundation
 import Geo
 
-/// Plans, their versions, attachments, comments, answers, the audit log and the outbox.
+/// Plans, their versions, attachments, comments, answers and the audit log (answers published
+/// also fill the outbox: see `OutboxStore`).
 ///
 /// Every write commits in one transaction together with its audit entries. Writes that depend
 /// on a rule checked by `Planning` name the plan `revision` they read (`expectedRevision`):
@@ -41,7 +42,6 @@ public protocol PlanningStore: Sendable {
     func auditEntries(planId: Int64?) async throws(StoreError) -> [AuditEntry]
     /// Appends entries on their own (the clock's automatic window changes).
     func appendAudit(_ records: [AuditRecord]) async throws(StoreError)
-    func outbox(unsentOnly: Bool) async throws(StoreError) -> [OutboxMessage]
 
     /// For the WMS `plans` layer: every plan's area and stage.
     func planAreas() async throws(StoreError) -> [(id: Int64, title: String, stage: PlanStage, area: Geometry)]

@@ -192,8 +192,8 @@ extension SpatiaLiteStore: PlanningStore {
                 guard db.changesCount == 1 else { throw StoreError.conflict("comment \(id) has no unpublished answer") }
             }
             for record in audit { try Self.appendAudit(record, db) }
-            let insert = try db.cachedStatement(sql: "INSERT INTO outbox (comment_id, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?)")
-            for m in outbox { try insert.execute(arguments: [m.commentId, m.recipient, m.subject, m.body, millis(at)]) }
+            let insert = try db.cachedStatement(sql: "INSERT INTO outbox (comment_id, recipient, subject, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)")
+            for m in outbox { try insert.execute(arguments: [m.commentId, m.recipient, m.subject, m.body, millis(at), millis(at)]) }
         }
     }
 
@@ -214,15 +214,6 @@ extension SpatiaLiteStore: PlanningStore {
 
     public func appendAudit(_ records: [AuditRecord]) async throws(StoreError) {
         try await write { db in for record in records { try Self.appendAudit(record, db) } }
-    }
-
-    public func outbox(unsentOnly: Bool) async throws(StoreError) -> [OutboxMessage] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox \(unsentOnly ? "WHERE sent_at IS NULL" : "") ORDER BY id").map { r in
-                OutboxMessage(id: r["id"], commentId: r["comment_id"], recipient: r["recipient"], subject: r["subject"],
-                              body: r["body"], createdAt: date(r["created_at"]), sentAt: (r["sent_at"] as Int64?).map(date))
-            }
-        }
     }
 
     public func planAreas() async throws(StoreError) -> [(id: Int64, title: String, stage: PlanStage, area: Geometry)] {

@@ -27,34 +27,3 @@ struct VerifyAudit: AsyncParsableCommand {
         print("audit log intact: \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), head \(entries.last?.hash ?? AuditChain.genesis)")
     }
 }
-
-struct OutboxCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "outbox", abstract: "Messages to commenters (answers published); no SMTP sender is built in yet.",
-        subcommands: [ListOutbox.self])
-}
-
-struct ListOutbox: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List outbox messages, oldest first.")
-    @Flag(help: "Only messages not yet sent.") var unsent = false
-    @Flag(help: "Print every message in full (recipient, subject, body).") var full = false
-    @OptionGroup var db: DatabaseOptions
-
-    func run() async throws {
-        let store = try db.open()
-        let messages: [OutboxMessage]
-        do { messages = try await store.outbox(unsentOnly: unsent) } catch { throw fail(error) }
-        guard !messages.isEmpty else { note("the outbox is empty"); return }
-        if full {
-            for m in messages {
-                print("--- message \(m.id) (comment \(m.commentId.map(String.init) ?? "-"), \(m.sentAt == nil ? "unsent" : "sent"))")
-                print("To: \(m.recipient)\nSubject: \(m.subject)\n\n\(m.body)\n")
-            }
-            return
-        }
-        print(table(header: ["id", "comment", "to", "subject", "created", "sent"],
-                    rows: messages.map { [String($0.id), $0.commentId.map(String.init) ?? "", $0.recipient, $0.subject,
-                                          JSONText.time($0.createdAt), $0.sentAt.map(JSONText.time) ?? ""] },
-                    rightAligned: [0, 1]))
-    }
-}

@@ -18,6 +18,7 @@ struct Serve: AsyncParsableCommand {
     var minConsultationDays: Double = 10
     @Option(help: "How far from a plan's area a comment's location may lie, in metres.")
     var commentMaxDistance: Double = 500
+    @OptionGroup(title: "Mail to commenters") var smtp: SMTPOptions
 
     func run() async throws {
         var logger = Logger(label: "miestas")
@@ -26,6 +27,7 @@ struct Serve: AsyncParsableCommand {
         let services: AppServices
         guard minConsultationDays >= 0, minConsultationDays.isFinite else { throw fail("--min-consultation-days must be 0 or more") }
         guard commentMaxDistance >= 0, commentMaxDistance.isFinite else { throw fail("--comment-max-distance must be 0 or more") }
+        let delivery = try smtp.delivery(store: store)
         let planning = PlanningSettings(minConsultationDays: minConsultationDays, commentMaxDistanceMetres: commentMaxDistance, publicURL: publicURL)
         do { services = try await AppServices.load(store: store, open311: Open311Settings(publicURL: publicURL), planning: planning) } catch { throw fail(error) }
         logger.info("database \(store.path): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
@@ -43,6 +45,21 @@ struct Serve: AsyncParsableCommand {
             }
         }
         defer { windows.cancel() }
+        // Answers published reach their commenters within seconds when a relay is set.
+        let mail = delivery.map { delivery in
+            Task { [logger] in
+                logger.info("mail: answers to commenters go through \(delivery.client.host):\(delivery.client.port) from \(delivery.from)")
+                while !Task.isCancelled {
+                    do {
+                        let round = try await delivery.deliverDue()
+                        if !round.isEmpty { logger.info("outbox: \(round.sent) sent, \(round.deferred) to retry later, \(round.failed) failed") }
+                    } catch { logger.warning("outbox: \(error)") }
+                    try? await Task.sleep(for: .seconds(5))
+                }
+            }
+        }
+        defer { mail?.cancel() }
+        if delivery == nil { logger.info("mail: no --smtp-host; answers to commenters wait in the outbox (`miestas outbox list`)") }
         try await app.runService()
     }
 }

@@ -45,7 +45,8 @@ struct CLI {
                       ["districts", "list", "--help"], ["districts", "locate", "--help"],
                       ["services", "import", "--help"], ["services", "list", "--help"],
                       ["apikeys", "add", "--help"], ["apikeys", "list", "--help"], ["apikeys", "revoke", "--help"],
-                      ["audit", "verify", "--help"], ["outbox", "list", "--help"]])
+                      ["audit", "verify", "--help"], ["outbox", "list", "--help"],
+                      ["outbox", "send", "--help"], ["outbox", "retry", "--help"]])
     func everyCommandHasHelp(_ args: [String]) throws {
         let r = try CLI().run(args, withDatabase: false)
         #expect(r.status == 0)

@@ -1,0 +1,124 @@
+import Foundation
+import Mail
+import TestSupport
+import Testing
+
+@Suite struct MailAddressTests {
+    @Test func plainAddressesPassAndAnythingThatCouldInjectIsRefused() throws {
+        #expect(try MailAddress("ona@example.lt").domain == "example.lt")
+        #expect(try MailAddress("first.last+tag@mail.kaunas.lt").text == "first.last+tag@mail.kaunas.lt")
+        for bad in ["", "ona", "@example.lt", "ona@", "ona@@example.lt", "o@na@example.lt", "ona @example.lt",
+                    "ona@example.lt>\r\nRCPT TO:<x@y.lt", "ona@example.lt\nBcc: x@y.lt", "<ona@example.lt>", "onà@example.lt",
+                    String(repeating: "a", count: 250) + "@x.lt"] {
+            #expect(throws: MailError.invalidAddress(bad)) { try MailAddress(bad) }
+        }
+    }
+}
+
+@Suite struct MailMessageTests {
+    let message = try! MailMessage(from: MailAddress("miestas@kaunas.lt"), to: MailAddress("ona@example.lt"),
+                                   subject: "Atsakymas į jūsų pastabą: Žaliakalnio detalusis planas, gatvių ir aikščių sutvarkymas",
+                                   body: "Ona,\n.\nSprendimas: iš dalies priimta.\n" + String(repeating: "ąčęėįšųūž ", count: 40),
+                                   date: Date(timeIntervalSince1970: 1_800_000_000), messageID: "outbox-7-1800000000000@kaunas.lt")
+
+    @Test func theTextHasCRLFLinesOfAtMost78CharactersAndEncodedNonASCII() {
+        let text = message.text
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+        #expect(lines.allSatisfy { $0.utf8.count <= 78 })
+        #expect(text.utf8.allSatisfy { $0 < 128 })
+        #expect(lines.contains("Date: Fri, 15 Jan 2027 08:00:00 +0000"))
+        #expect(lines.contains("Message-ID: <outbox-7-1800000000000@kaunas.lt>"))
+        #expect(lines.contains { $0.hasPrefix("Subject: =?UTF-8?B?") })
+        // The encoded words of the subject decode, whole characters each, back to the subject.
+        let subjectLines = lines.drop { !$0.hasPrefix("Subject: ") }.prefix { $0.hasPrefix("Subject: ") || $0.hasPrefix(" ") }
+        let decoded = subjectLines.map { line -> String in
+            let word = line.replacingOccurrences(of: "Subject: ", with: "").trimmingCharacters(in: .whitespaces)
+            #expect(word.count <= 60)
+            let base64 = word.dropFirst("=?UTF-8?B?".count).dropLast(2)
+            return String(decoding: Data(base64Encoded: String(base64))!, as: UTF8.self)
+        }.joined()
+        #expect(decoded == message.subject)
+        #expect(subjectLines.count > 1)
+    }
+
+    @Test func anASCIISubjectIsLeftAsItIs() throws {
+        var m = message
+        m.subject = "Answer to your comment"
+        #expect(m.text.contains("\r\nSubject: Answer to your comment\r\n"))
+    }
+}
+
+@Suite(.serialized) struct SMTPClientTests {
+    let from = try! MailAddress("miestas@kaunas.lt")
+
+    func message(to: String, subject: String = "Atsakymas į jūsų pastabą", body: String = "Sprendimas: priimta.\n.\nAčiū.") throws -> MailMessage {
+        MailMessage(from: from, to: try MailAddress(to), subject: subject, body: body, date: Date(), messageID: "\(UUID().uuidString)@kaunas.lt")
+    }
+
+    @Test func aRealServerReceivesEveryMessageIntactOverOneConnection() async throws {
+        let server = try LocalSMTPServer()
+        defer { server.stop() }
+        let client = SMTPClient(host: "127.0.0.1", port: server.port, heloName: "miestas.test", timeout: .seconds(10))
+        let sent = [try message(to: "ona@example.lt"), try message(to: "jonas@example.lt", subject: "Plain subject", body: "Line one\n..two dots")]
+        let outcomes = await client.send(sent)
+        #expect(outcomes.allSatisfy { if case .success = $0 { true } else { false } })
+        let received = try server.messages()
+        #expect(received.count == 2)
+        for m in sent {
+            let r = try #require(received.first { $0.to == m.to.text })
+            #expect(r.from == "miestas@kaunas.lt")
+            #expect(r.subject == m.subject)
+            // Dot-stuffing undone by the server, CRLF line ends as mail has them.
+            #expect(r.body == m.body.replacingOccurrences(of: "\n", with: "\r\n") + (r.body.hasSuffix("\r\n") ? "\r\n" : ""))
+            #expect(r.messageID == "<\(m.messageID)>")
+            #expect(r.autoSubmitted == "auto-generated")
+            #expect(r.contentType == "text/plain")
+            #expect(r.longestLine <= 80)
+        }
+    }
+
+    @Test func aRefusedMessageDoesNotStopTheOthers() async throws {
+        // The server takes at most 2,000 bytes: the long message gets a permanent 552.
+        let server = try LocalSMTPServer(maxSize: 2_000)
+        defer { server.stop() }
+        let client = SMTPClient(host: "127.0.0.1", port: server.port, heloName: "miestas.test", timeout: .seconds(10))
+        let outcomes = await client.send([try message(to: "a@example.lt"), try message(to: "b@example.lt", body: String(repeating: "ąčę ", count: 800)),
+                                          try message(to: "c@example.lt")])
+        #expect(outcomes.count == 3)
+        guard case .failure(let refusal) = outcomes[1] else { Issue.record("the long message was not refused"); return }
+        #expect(!refusal.isTransient)
+        #expect(refusal.description.contains("552"))
+        #expect(try server.messages().map(\.to).sorted() == ["a@example.lt", "c@example.lt"])
+    }
+
+    @Test func noServerIsATransientFailureForEveryMessage() async throws {
+        let port = try LocalSMTPServer.freePort()
+        let client = SMTPClient(host: "127.0.0.1", port: port, heloName: "miestas.test", timeout: .seconds(5))
+        let outcomes = await client.send([try message(to: "a@example.lt"), try message(to: "b@example.lt")])
+        #expect(outcomes.count == 2)
+        for outcome in outcomes {
+            guard case .failure(let error) = outcome else { Issue.record("delivered without a server"); continue }
+            #expect(error.isTransient)
+            #expect(error.description.contains("cannot connect to the mail server 127.0.0.1:\(port)"))
+        }
+    }
+
+    @Test func aServerThatNeverAnswersTimesOut() async throws {
+        // Listens (the kernel completes the connection) but never says a word.
+        let port = try LocalSMTPServer.freePort()
+        let silent = Process()
+        silent.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        silent.arguments = ["-c", "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', \(port))); s.listen(); time.sleep(60)"]
+        try silent.run()
+        defer { silent.terminate() }
+        try await Task.sleep(for: .milliseconds(500))
+        let client = SMTPClient(host: "127.0.0.1", port: port, heloName: "miestas.test", timeout: .seconds(1))
+        let started = ContinuousClock.now
+        let outcomes = await client.send([try message(to: "a@example.lt")])
+        #expect(ContinuousClock.now - started < .seconds(15))
+        guard case .failure(let error) = outcomes.first else { Issue.record("no failure"); return }
+        #expect(error.isTransient)
+        #expect(error.description.contains("did not answer the greeting in time"))
+    }
+}

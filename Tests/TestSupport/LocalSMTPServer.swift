@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real SMTP server for tests: Debian's aiosmtpd (`python3-aiosmtpd`, installed by
+/// Tools/bootstrap) on a free local port, storing what it receives in a Maildir; messages are
+/// read back through Python's own `email` parser, so what a test checks is what a mail client sees.
+public final class LocalSMTPServer: @unchecked Sendable {
+    public let port: Int
+    public let maildir: URL
+    private let process: Process
+    static let python = "/usr/bin/python3"
+
+    /// `maxSize`: the largest message accepted (SIZE, RFC 1870); larger ones get a 552.
+    /// `onPort`: a given port instead of a free one.
+    public init(maxSize: Int? = nil, onPort: Int? = nil) throws {
+        port = try onPort ?? Self.freePort()
+        maildir = FileManager.default.temporaryDirectory.appendingPathComponent("miestas-maildir-\(UUID().uuidString)")
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.python)
+        process.arguments = ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)"] + (maxSize.map { ["-s", String($0)] } ?? [])
+            + ["-c", "aiosmtpd.handlers.Mailbox", maildir.path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while !Self.accepts(port: port) {
+            guard process.isRunning, Date() < deadline else {
+                stop()
+                throw SMTPServerError("aiosmtpd did not start on port \(port) (is python3-aiosmtpd installed? run Tools/bootstrap)")
+            }
+            usleep(50_000)
+        }
+    }
+
+    public struct Received: Decodable, Sendable {
+        public var from: String, to: String, subject: String, body: String
+        public var messageID: String, autoSubmitted: String, contentType: String
+        public var longestLine: Int
+    }
+
+    /// Every message received so far, oldest first.
+    public func messages() throws -> [Received] {
+        let script = """
+            import email, email.policy, json, mailbox, sys
+            box = mailbox.Maildir(sys.argv[1], factory=None, create=True)
+            out = []
+            for key in box.keys():
+                raw = box.get_bytes(key)
+                m = email.message_from_bytes(raw, policy=email.policy.default)
+                out.append(dict(from_=str(m["From"]), to=str(m["To"]), subject=str(m["Subject"]), body=m.get_content(),
+                                messageID=str(m["Message-ID"]), autoSubmitted=str(m["Auto-Submitted"]),
+                                contentType=m.get_content_type(), longestLine=max(len(l) for l in raw.split(b"\\n")),
+                                date=m["Date"].datetime.timestamp()))
+            out.sort(key=lambda d: d["date"])
+            print(json.dumps(out))
+            """
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: Self.python)
+        reader.arguments = ["-c", script, maildir.path]
+        let pipe = Pipe()
+        reader.standardOutput = pipe
+        try reader.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        guard reader.terminationStatus == 0 else { throw SMTPServerError("reading the Maildir failed") }
+        struct Row: Decodable {
+            var from_: String, to: String, subject: String, body: String, messageID: String, autoSubmitted: String, contentType: String
+            var longestLine: Int
+        }
+        return try JSONDecoder().decode([Row].self, from: data).map {
+            Received(from: $0.from_, to: $0.to, subject: $0.subject, body: $0.body, messageID: $0.messageID,
+                     autoSubmitted: $0.autoSubmitted, contentType: $0.contentType, longestLine: $0.longestLine)
+        }
+    }
+
+    public func stop() {
+        // aiosmtpd ignores SIGTERM while its loop runs.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: maildir)
+    }
+
+    deinit { stop() }
+
+    /// A port nobody listens on right now (the kernel's pick for port 0).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw SMTPServerError("no free local port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
+
+public struct SMTPServerError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
