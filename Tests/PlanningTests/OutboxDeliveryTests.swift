@@ -22,7 +22,7 @@ import Testing
     }
 
     func delivery(_ f: PlanningFixture, port: Int) throws -> OutboxDelivery {
-        OutboxDelivery(store: f.store, client: SMTPClient(host: "127.0.0.1", port: port, heloName: "miestas.test", timeout: .seconds(10)),
+        OutboxDelivery(store: f.store, client: SMTPClient(host: "127.0.0.1", port: port, heloName: "miestas.test", timeout: .seconds(60)),
                        from: try MailAddress("planavimas@kaunas.lt"))
     }
 
