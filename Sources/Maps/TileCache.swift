@@ -10,10 +10,18 @@ import Synchronization
 /// filter (a superset: filters the report does not match lose tiles too). To keep a render that
 /// began before an invalidation from writing its stale tile afterwards, every invalidation
 /// advances an epoch, and `store` drops tiles rendered under an older one.
+///
+/// What is on disk is indexed in memory (`TileIndex`, read from disk at start), so invalidation
+/// touches only tiles that exist. A tile another process wrote later (`miestas tiles seed`
+/// beside a running server) is unknown to the index: it is served only if it was written after
+/// this cache's last invalidation, else removed and drawn again.
 public final class TileCache: Sendable {
     public let root: URL
     private let memory: Mutex<MemoryTiles>
     private let epochCounter = Mutex(0)
+    private let index: Mutex<TileIndex>
+    /// When the last invalidation or purge ran (for tiles the index does not know).
+    private let lastInvalidation = Mutex(Date.distantPast)
 
     public struct Key: Hashable, Sendable {
         public var layer: String
@@ -37,16 +45,29 @@ public final class TileCache: Sendable {
     public init(root: URL, memoryCapacity: Int = 4096) {
         self.root = root
         memory = Mutex(MemoryTiles(capacity: memoryCapacity))
+        index = Mutex(TileIndex.scan(root: root))
     }
+
+    /// Tiles on disk, as far as this cache knows.
+    public var diskTileCount: Int { index.withLock { $0.count } }
 
     public var epoch: Int { epochCounter.withLock { $0 } }
 
     public func read(_ key: Key) -> Entry? {
         let path = key.relativePath
         if let hit = memory.withLock({ $0.get(path) }) { return hit }
-        guard let data = try? Data(contentsOf: root.appendingPathComponent(path)) else { return nil }
+        let file = root.appendingPathComponent(path)
+        let readAt = epoch
+        guard let data = try? Data(contentsOf: file) else { return nil }
+        if !index.withLock({ $0.contains(key) }) {
+            // Written by another process: only good if no invalidation ran since.
+            let written = (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate]) as? Date ?? .distantPast
+            guard written > lastInvalidation.withLock({ $0 }) else { unlink(file.path); return nil }
+            index.withLock { $0.insert(key) }
+        }
         let entry = Entry(data: data, etag: Self.etag(data))
-        memory.withLock { $0.put(path, entry) }
+        // Not kept in memory if an invalidation ran meanwhile (it may have removed this file).
+        if epoch == readAt { memory.withLock { $0.put(path, entry) } }
         return entry
     }
 
@@ -76,8 +97,13 @@ public final class TileCache: Sendable {
             // A full or read-only disk costs speed, not correctness: the tile is served anyway.
             return entry
         }
-        // An invalidation may have run while writing: then the file must go again.
-        if epoch != renderedAt { try? FileManager.default.removeItem(at: url); return entry }
+        index.withLock { $0.insert(key) }
+        // An invalidation may have run while writing (and missed this tile): then it goes again.
+        if epoch != renderedAt {
+            index.withLock { $0.remove(key) }
+            try? FileManager.default.removeItem(at: url)
+            return entry
+        }
         memory.withLock { $0.put(path, entry) }
         return entry
     }
@@ -89,38 +115,25 @@ public final class TileCache: Sendable {
     public func invalidate(reportAt location: Coordinate, district: MapDistrict?, layers: [(name: String, reachPixels: Double?)]) -> Int {
         epochCounter.withLock { $0 += 1 }
         defer { epochCounter.withLock { $0 += 1 } }
-        var removed = 0
-        let fm = FileManager.default
-        for (layer, reach) in layers {
-            let box: BoundingBox, margin: Double
-            if let reach {
-                box = BoundingBox(minX: location.x, minY: location.y, maxX: location.x, maxY: location.y); margin = reach
-            } else if let district {
-                box = district.bounds; margin = 1
-            } else {
-                continue
-            }
-            let layerFolder = root.appendingPathComponent(layer)
-            for filter in (try? fm.contentsOfDirectory(atPath: layerFolder.path)) ?? [] {
-                let filterFolder = layerFolder.appendingPathComponent(filter)
-                for zText in (try? fm.contentsOfDirectory(atPath: filterFolder.path)) ?? [] {
-                    guard let z = Int(zText), (0...TileGrid.maxZoom).contains(z) else { continue }
-                    let r = TileGrid.range(covering: box, marginPixels: margin, zoom: z)
-                    for x in r.x {
-                        let column = filterFolder.appendingPathComponent("\(z)/\(x)")
-                        guard fm.fileExists(atPath: column.path) else { continue }
-                        for y in r.y {
-                            for suffix in ["", "@2x"] {
-                                let relative = "\(layer)/\(filter)/\(z)/\(x)/\(y)\(suffix).png"
-                                memory.withLock { $0.remove(relative) }
-                                if (try? fm.removeItem(at: root.appendingPathComponent(relative))) != nil { removed += 1 }
-                            }
-                        }
-                    }
+        lastInvalidation.withLock { $0 = Date() }
+        var doomed: [String] = []
+        index.withLock { index in
+            for (layer, reach) in layers {
+                let box: BoundingBox, margin: Double
+                if let reach {
+                    box = BoundingBox(minX: location.x, minY: location.y, maxX: location.x, maxY: location.y); margin = reach
+                } else if let district {
+                    box = district.bounds; margin = 1
+                } else {
+                    continue
                 }
+                doomed += index.removeTiles(layer: layer) { z in TileGrid.range(covering: box, marginPixels: margin, zoom: z) }
             }
         }
-        return removed
+        guard !doomed.isEmpty else { return 0 }
+        memory.withLock { memory in for path in doomed { memory.remove(path) } }
+        let rootPath = root.path
+        return doomed.reduce(0) { $0 + (unlink(rootPath + "/" + $1) == 0 ? 1 : 0) }
     }
 
     /// Removes every cached tile (of one layer, or of all). Returns how many files went.
@@ -128,7 +141,9 @@ public final class TileCache: Sendable {
     public func purge(layer: String? = nil) -> Int {
         epochCounter.withLock { $0 += 1 }
         defer { epochCounter.withLock { $0 += 1 } }
+        lastInvalidation.withLock { $0 = Date() }
         memory.withLock { $0.removeAll() }
+        index.withLock { $0.removeAll(layer: layer) }
         let fm = FileManager.default
         let folders = layer.map { [root.appendingPathComponent($0)] }
             ?? ((try? fm.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)) ?? [])

@@ -108,4 +108,32 @@ import Testing
         #expect(cache.purge() > 0)
         #expect(!FileManager.default.fileExists(atPath: cache.root.appendingPathComponent("district-density").path))
     }
+
+    @Test func theIndexIsReadFromDiskAndTilesFromAnotherProcessAreTrustedOnlyIfNewer() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("miestas-tiles-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let point = Coordinate(23.93, 54.90)
+        // Tiles already on disk when the server's cache starts: indexed, so invalidated.
+        let seeded = fill(TileCache(root: root), layer: "reports", around: point, zooms: 12...14)
+        let cache = TileCache(root: root, memoryCapacity: 16)
+        #expect(cache.diskTileCount == seeded.count)
+        let reach = [(name: "reports", reachPixels: Optional(7.0))]
+        #expect(cache.invalidate(reportAt: point, district: nil, layers: reach) == 3)
+        #expect(cache.diskTileCount == seeded.count - 3)
+        // Another process (a seeder) writes tiles the server's cache does not know of: one
+        // invalidation later they are older than it, so reading one drops it...
+        let seeder = TileCache(root: root)
+        let late = fill(seeder, layer: "reports", around: Coordinate(23.95, 54.92), zooms: 15...15)
+        Thread.sleep(forTimeInterval: 0.01)
+        #expect(cache.invalidate(reportAt: Coordinate(0, 0), district: nil, layers: reach) == 0)
+        #expect(cache.read(late[0]) == nil)
+        #expect(!exists(cache, late[0]))
+        // ... while one written after the last invalidation is served and from then on indexed
+        // (a file's time comes from the kernel's coarse clock, some milliseconds behind).
+        Thread.sleep(forTimeInterval: 0.05)
+        let fresh = fill(seeder, layer: "reports", around: Coordinate(23.91, 54.88), zooms: 15...15)
+        #expect(cache.read(fresh[12])?.data == Data("tile".utf8))
+        #expect(cache.invalidate(reportAt: Coordinate(23.91, 54.88), district: nil, layers: reach) >= 1)
+        #expect(!exists(cache, fresh[12]))
+    }
 }
