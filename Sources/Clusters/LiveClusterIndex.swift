@@ -47,6 +47,18 @@ public final class LiveClusterIndex: Sendable {
         var submitted = 0
         var taken = 0
         var applied = 0
+        /// `waitUntilApplied` callers, each with the change count it waits for.
+        var waiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+        /// Marks everything taken as applied; answers the waiters that are now done (to be
+        /// resumed outside the lock).
+        mutating func markApplied() -> [CheckedContinuation<Void, Never>] {
+            applied = taken
+            guard !waiters.isEmpty else { return [] }
+            let done = waiters.filter { $0.target <= applied }.map(\.continuation)
+            waiters.removeAll { $0.target <= applied }
+            return done
+        }
         // Used on the update queue only:
         /// A replacement waiting for its build, with the number of the snapshot's added reports
         /// that came before it (those after it are kept on top).
@@ -100,9 +112,13 @@ public final class LiveClusterIndex: Sendable {
 
     /// Returns once every change handed in before the call is in the current snapshot.
     public func waitUntilApplied() async {
-        let target = state.withLock { $0.submitted }
-        while state.withLock({ $0.applied }) < target {
-            try? await Task.sleep(for: .milliseconds(5))
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> Bool in
+                guard state.applied < state.submitted else { return true }
+                state.waiters.append((state.submitted, continuation))
+                return false
+            }
+            if done { continuation.resume() }
         }
     }
 
@@ -142,10 +158,11 @@ public final class LiveClusterIndex: Sendable {
         }
         if !incoming.isEmpty {
             let next = current.adding(incoming)
-            state.withLock { state in
+            let done = state.withLock { state in
                 state.catalogue = next
-                if state.pendingReplacement == nil { state.applied = state.taken }
+                return state.pendingReplacement == nil ? state.markApplied() : []
             }
+            for waiter in done { waiter.resume() }
         }
         if replacement != nil { startBuild() } else { scheduleBuild() }
     }
@@ -196,12 +213,13 @@ public final class LiveClusterIndex: Sendable {
         if pending == nil || pending == build.replacement {
             let later = current.unfiltered.recent.points.dropFirst(build.keepFrom)
             let next = later.isEmpty ? build.catalogue : build.catalogue.adding(later)
-            state.withLock { state in
+            let done = state.withLock { state in
                 state.catalogue = next
                 state.generation += 1
                 state.pendingReplacement = nil
-                state.applied = state.taken
+                return state.markApplied()
             }
+            for waiter in done { waiter.resume() }
         }
         if pending != nil && pending != build.replacement { startBuild() } else { scheduleBuild() }
     }
