@@ -66,11 +66,31 @@ public final class MapService: Sendable {
     func reportChanged(_ report: Report) {
         let location = report.details.location
         let district = report.details.districtCode.flatMap { code in data.districts.first { $0.code == code } }
+        tiles.cache.invalidate(reportAt: location, district: district, layers: wms.renderer.catalogue.reportLayers)
+        let startWaiting = awaitingClusters.withLock { state -> Bool in
+            state.changes.append((location, district))
+            defer { state.waiting = true }
+            return !state.waiting
+        }
+        if startWaiting { Task { await invalidateOnceClustered() } }
+    }
+
+    /// Changes waiting for the cluster index, and whether a task waits for them: one task for
+    /// a stream of reports, not one per report.
+    private let awaitingClusters = Mutex<(changes: [(Coordinate, MapDistrict?)], waiting: Bool)>(([], false))
+
+    private func invalidateOnceClustered() async {
         let layers = wms.renderer.catalogue.reportLayers
-        tiles.cache.invalidate(reportAt: location, district: district, layers: layers)
-        Task { [clusters, tiles] in
+        while true {
+            let batch = awaitingClusters.withLock { state in
+                defer { state.changes = [] }
+                if state.changes.isEmpty { state.waiting = false }
+                return state.changes
+            }
+            guard !batch.isEmpty else { return }
+            // Every report of the batch went to the cluster index before it came here.
             await clusters.free.waitUntilApplied()
-            tiles.cache.invalidate(reportAt: location, district: district, layers: layers)
+            for (location, district) in batch { tiles.cache.invalidate(reportAt: location, district: district, layers: layers) }
         }
     }
 }
