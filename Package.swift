@@ -86,14 +86,15 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Geo", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV"],
+        .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV", "TestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo", "Mail", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
-        // What several test targets share: real local servers to test against (SMTP).
+        // What several test targets share: where the repository and the shared data are, and
+        // real local servers to test against (SMTP).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV"]),
+        .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV", "TestSupport"]),
         .testTarget(name: "MapsTests", dependencies: ["Maps", "Clusters", "Geo", "CCairo"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Clusters", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),

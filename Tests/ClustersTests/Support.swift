@@ -2,21 +2,9 @@ import CSV
 import Foundation
 import Geo
 import Store
+import TestSupport
 @testable import Clusters
 @testable import Districts
-
-/// Paths relative to this file, so tests run from any working directory.
-enum Paths {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    /// `../shared/data`, which CI and developers have beside the project.
-    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared/data")
-    static func sharedFile(_ name: String) -> String? {
-        let path = shared.appendingPathComponent(name).path
-        if FileManager.default.fileExists(atPath: path) { return path }
-        print("skipping: \(path) is absent (the shared data folder is not beside the project)")
-        return nil
-    }
-}
 
 /// The real Boston 311 reports of 2015 H1 as cluster points: service = position of the category in
 /// the sorted category list, status 0 = Open and 1 = Closed, `opened` read as UTC (the file has no
@@ -30,8 +18,8 @@ struct BostonReports: Sendable {
     static let shared: BostonReports? = load()
 
     private static func load() -> BostonReports? {
-        guard let csvPath = Paths.sharedFile("boston-311-2015-h1.csv"),
-              let wardsPath = Paths.sharedFile("boston-wards.geojson") else { return nil }
+        guard let csvPath = TestPaths.sharedFile("boston-311-2015-h1.csv"),
+              let wardsPath = TestPaths.sharedFile("boston-wards.geojson") else { return nil }
         do {
             let table = try CSV.read(try Data(contentsOf: URL(fileURLWithPath: csvPath)))
             let wards = try GeoJSON.decodeFeatureCollection(try Data(contentsOf: URL(fileURLWithPath: wardsPath)))

@@ -1,21 +1,15 @@
 import Foundation
 import Geo
 import Store
+import TestSupport
 @testable import Districts
 
-/// Paths relative to this file, so tests run from any working directory.
+/// Paths of this target's fixtures; the repository and shared data come from `TestPaths`.
 enum Paths {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = TestPaths.repository
     static func fixture(_ name: String) -> String { repository.appendingPathComponent("Tests/DistrictsTests/Fixtures/\(name)").path }
-    static let demo = repository.appendingPathComponent("Data/demo/kaunas-seniunijos.geojson").path
-    /// `../shared/data`, which CI and developers have beside the project.
-    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared/data")
-    static func sharedFile(_ name: String) -> String? {
-        let path = shared.appendingPathComponent(name).path
-        if FileManager.default.fileExists(atPath: path) { return path }
-        print("skipping: \(path) is absent (the shared data folder is not beside the project)")
-        return nil
-    }
+    static let demo = TestPaths.demoDistricts
+    static func sharedFile(_ name: String) -> String? { TestPaths.sharedFile(name) }
 }
 
 /// A fresh database in a temporary folder and an importer over it.

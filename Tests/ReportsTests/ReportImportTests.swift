@@ -2,6 +2,7 @@ import Districts
 import Foundation
 import Geo
 import Store
+import TestSupport
 import Testing
 @testable import Reports
 
@@ -81,11 +82,7 @@ import Testing
 /// The whole Boston file: 58,119 rows, 22 wards.
 @Suite struct BostonImportTests {
     @Test func importsTheRealFileIdempotentlyAndFindsTheCityHallPileUp() async throws {
-        let shared = IntakeWorkspace.repository.deletingLastPathComponent().appendingPathComponent("shared/data")
-        let csv = shared.appendingPathComponent("boston-311-2015-h1.csv").path, wards = shared.appendingPathComponent("boston-wards.geojson").path
-        guard FileManager.default.fileExists(atPath: csv), FileManager.default.fileExists(atPath: wards) else {
-            print("skipping: ../shared/data is absent"); return
-        }
+        guard let csv = TestPaths.sharedFile("boston-311-2015-h1.csv"), let wards = TestPaths.sharedFile("boston-wards.geojson") else { return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("miestas-boston-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SpatiaLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
