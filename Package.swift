@@ -46,7 +46,7 @@ let package = Package(
         // Districts: import (read, reproject, repair, check topology) and point location.
         .target(name: "Districts", dependencies: ["Geo", "Store", "CSV"]),
         // Reports: the service catalogue, intake, the status workflow.
-        .target(name: "Reports", dependencies: ["Districts", "Store", "Geo", "CSV"]),
+        .target(name: "Reports", dependencies: ["Districts", "Store", "Geo", "CSV", "JSONText"]),
         // Map clusters per zoom (free or per district) and hotspot analysis (DBSCAN in metres).
         // Pure computation over points: no SQL, no HTTP.
         .target(name: "Clusters", dependencies: ["Geo"]),
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Geo", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV", "TestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo", "JSONText", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo", "Mail", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         // What several test targets share: where the repository and the shared data are, and

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import Synchronization
 import Geo
 import Store
@@ -77,18 +78,10 @@ public enum Open311Time {
         let utc = Int64((date.timeIntervalSince1970).rounded(.down))
         let offset = Self.offset(utc, timeZone)
         let local = utc + Int64(offset)
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let secondOfDay = Int(local - days * 86_400)
-        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
+        let (days, second) = CivilDate.split(local, unitsPerDay: 86_400)
+        let secondOfDay = Int(second)
+        let date = CivilDate(daysSince1970: days)
+        let (year, month, day) = (date.year, date.month, date.day)
         func digits(_ n: Int, _ width: Int) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }

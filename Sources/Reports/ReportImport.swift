@@ -1,6 +1,7 @@
 import CSV
 import Districts
 import Foundation
+import JSONText
 import Geo
 import Store
 
@@ -218,13 +219,7 @@ struct LocalTimeParser {
               let h = number(11, 2), let mi = number(14, 2), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60 else { return nil }
         let sec = bytes.count >= 19 ? (number(17, 2) ?? -1) : 0
         guard (0..<61).contains(sec) else { return nil }
-        // Days since 1970-01-01 (the proleptic Gregorian "days from civil" formula).
-        let yy = mo <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
+        let days = Int(CivilDate(year: y, month: mo, day: d).daysSince1970)
         let local = Double(days * 86_400 + h * 3_600 + mi * 60 + sec)
         // The zone's offset at that moment (daylight saving included).
         let guess = Date(timeIntervalSince1970: local)
