@@ -62,8 +62,10 @@ public final class Intake: Sendable {
 
     /// Reports waiting for the writer's next transaction.
     public var writerQueueDepth: Int { get async { await writer.queueDepth } }
-    /// Transactions the writer has committed, and the reports in them.
-    public var writerTotals: (batches: Int, items: Int) { get async { (await writer.batches, await writer.items) } }
+    /// Transactions the writer has committed, the reports in them, and the time they took.
+    public var writerTotals: (batches: Int, items: Int, busy: Duration) {
+        get async { (await writer.batches, await writer.items, await writer.busy) }
+    }
 
     public func submit(_ submission: Submission, source: String = "open311", at now: Date = Date()) async throws(IntakeError) -> IntakeReceipt {
         let (service, report) = try validate(submission, source: source, at: now)

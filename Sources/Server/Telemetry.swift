@@ -16,6 +16,12 @@ public final class Telemetry: Sendable {
                                               helpText: "Reports submitted, by outcome (accepted, rejected) and source") }
     static var queue: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "writer_queue", unitName: "reports",
                                             helpText: "Reports waiting for the writer's next transaction") }
+    static var commits: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "writer", unitName: "commits",
+                                              helpText: "Transactions the report writer has committed since start (reports per commit: miestas_writer_committed_reports / this)") }
+    static var committed: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "writer_committed", unitName: "reports",
+                                                helpText: "Reports the writer has committed since start") }
+    static var writerBusy: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "writer_busy", unitName: "seconds",
+                                                 helpText: "Time the report writer has spent in transactions since start (its growth per second is the writer's load)") }
     static var openReports: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "open_reports_indexed", unitName: "reports",
                                                   helpText: "Open reports in the in-memory duplicate index") }
 
@@ -52,8 +58,13 @@ public final class Telemetry: Sendable {
         }.increment()
     }
 
-    func render(writerQueue: Int, openReports: Int) -> String {
+    func render(writerQueue: Int, writerTotals: (batches: Int, items: Int, busy: Duration), openReports: Int) -> String {
         registry.makeGauge(descriptor: Self.queue).set(Double(writerQueue))
+        // Totals kept by the writer itself, shown as gauges of their current value.
+        registry.makeGauge(descriptor: Self.commits).set(Double(writerTotals.batches))
+        registry.makeGauge(descriptor: Self.committed).set(Double(writerTotals.items))
+        let busy = writerTotals.busy.components
+        registry.makeGauge(descriptor: Self.writerBusy).set(Double(busy.seconds) + Double(busy.attoseconds) / 1e18)
         registry.makeGauge(descriptor: Self.openReports).set(Double(openReports))
         return registry.emitToString()
     }

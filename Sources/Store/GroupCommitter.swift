@@ -16,6 +16,8 @@ public actor GroupCommitter<Item: Sendable, Output: Sendable> {
     /// Transactions written and items committed so far.
     public private(set) var batches = 0
     public private(set) var items = 0
+    /// Time spent in transactions: the writer's busy share is its growth per second.
+    public private(set) var busy: Duration = .zero
 
     public init(maximumBatch: Int = 2_000, commit: @escaping Commit) {
         self.commit = commit
@@ -36,7 +38,9 @@ public actor GroupCommitter<Item: Sendable, Output: Sendable> {
         while !pending.isEmpty {
             let batch = Array(pending.prefix(maximumBatch))
             pending.removeFirst(batch.count)
+            let started = ContinuousClock.now
             let results = await commit(batch.map(\.item))
+            busy += ContinuousClock.now - started
             batches += 1
             items += batch.count
             for (index, entry) in batch.enumerated() {

@@ -21,6 +21,10 @@ import Testing
             #expect(value(#"miestas_reports_total{outcome="accepted",source="open311"}"#) == 1)
             #expect(value(#"miestas_reports_total{outcome="rejected",source="open311"}"#) == 1)
             #expect(value("miestas_writer_queue_reports") == 0)
+            // The one accepted report went through one transaction, which took some time.
+            #expect(value("miestas_writer_commits") == 1)
+            #expect(value("miestas_writer_committed_reports") == 1)
+            #expect((value("miestas_writer_busy_seconds") ?? 0) > 0)
             #expect(value("miestas_open_reports_indexed_reports") == 1)
             // Both GETs of one route pattern count under it, whatever the id.
             let getLines = lines.filter { $0.hasPrefix("miestas_http_requests_total{") && $0.contains(#"method="GET""#) && $0.contains("requests") }

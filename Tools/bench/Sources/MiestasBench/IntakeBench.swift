@@ -35,8 +35,9 @@ struct IntakeBench: AsyncParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let totals = await intake.writerTotals
-        print("| reports | concurrency | seconds | reports/s | transactions | reports per transaction |")
-        print("|---:|---:|---:|---:|---:|---:|")
-        print("| \(count) | \(concurrency) | \(String(format: "%.2f", seconds)) | \(Int(Double(count) / seconds)) | \(totals.batches) | \(String(format: "%.1f", Double(totals.items) / Double(max(totals.batches, 1)))) |")
+        let busy = Double(totals.busy.components.seconds) + Double(totals.busy.components.attoseconds) / 1e18
+        print("| reports | concurrency | seconds | reports/s | transactions | reports per transaction | writer busy |")
+        print("|---:|---:|---:|---:|---:|---:|---:|")
+        print("| \(count) | \(concurrency) | \(String(format: "%.2f", seconds)) | \(Int(Double(count) / seconds)) | \(totals.batches) | \(String(format: "%.1f", Double(totals.items) / Double(max(totals.batches, 1)))) | \(String(format: "%.0f%%", 100 * busy / seconds)) |")
     }
 }
