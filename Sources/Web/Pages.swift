@@ -57,11 +57,19 @@ final class Pages: Sendable {
         return respond(html, status: status, visitor: visitor, privateCache: visitor.user != nil)
     }
 
-    /// Mustache treats an empty string as true in `{{#x}}` sections; leaving empty text out
-    /// makes "show this only when there is something" sections work (a missing value prints as nothing).
+    /// Mustache treats an empty string (and a nil wrapped in `Any`) as true in `{{#x}}`
+    /// sections; leaving them out makes "show this only when there is something" sections work
+    /// (a missing value prints as nothing).
     static func withoutEmptyText(_ value: [String: Any]) -> [String: Any] {
         var out: [String: Any] = [:]
         for (key, v) in value {
+            // An optional that is nil counts as missing too (`x.map { ... } as Any`).
+            let mirror = Mirror(reflecting: v)
+            if mirror.displayStyle == .optional {
+                guard let wrapped = mirror.children.first?.value else { continue }
+                out[key] = withoutEmptyText(["v": wrapped])["v"]
+                continue
+            }
             switch v {
             case let s as String where s.isEmpty: continue
             case let d as [String: Any]: out[key] = withoutEmptyText(d)

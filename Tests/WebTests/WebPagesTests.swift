@@ -119,6 +119,8 @@ import Testing
             #expect(!page.contains("<script>alert"))
             #expect(!page.contains("\" onmouseover=\"x"))
             #expect(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&quot; onmouseover=&quot;x"))
+            #expect(page.contains("Ačiū! Jūsų pranešimas užregistruotas."))
+            #expect(!page.contains("panašus atviras") && !page.contains("Panašus į"), "no similar report, no notice")
             // A second report at the same place gets the similar-report notice.
             let second = try await browser.post(client, "/reports/new", [("csrf", token), ("service_code", "other"), ("lat", "54.8985"), ("long", "23.9036"),
                                                                          ("description", "again")])
@@ -252,6 +254,7 @@ import Testing
             #expect(try await planner.post(client, "\(planPath)/answers/publish", [("csrf", csrf), ("all", "1")]).status == .seeOther)
             let lt = String(buffer: try await resident.get(client, "/plans/\(planId)?lang=lt").body)
             #expect(lt.contains("The trees are &lt;kept&gt; anyway.") && lt.contains("atmesta"))
+            #expect(!lt.contains("Viešas susirinkimas"), "no hearing yet, none shown")
             let en = String(buffer: try await resident.get(client, "/plans/\(planId)?lang=en").body)
             #expect(en.contains("Register of comments") && en.contains("rejected"))
         }
