@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Reports
 import Store
+import Synchronization
 
 /// `/districts/{code}`: the district's report counts by service and status, a weekly chart
 /// drawn on the server, and its hotspots of the last 90 days on a small map.
@@ -16,8 +17,7 @@ extension WebPages {
         guard let district = backend.districts.first(where: { $0.code == code }) else {
             throw WebFailure(.notFound, pages.text("error_no_district", visitor))
         }
-        let facts = try await backend.store.districtFacts(code: district.code, from: nil, until: nil)
-        let summary = DistrictSummary(district: district, facts: facts, from: nil, until: nil)
+        let (summary, latestReport) = try await summaries.summary(of: district, store: backend.store)
         let lang = visitor.language.rawValue
         let statuses = ReportStatus.allCases
         let rows: [[String: Any]] = summary.services.map { s in
@@ -26,7 +26,7 @@ extension WebPages {
         }
         let weeks = Array(summary.weekly.suffix(26))
         // The hotspots' window ends at the district's latest report (imported data may be old).
-        let latest = facts.requestedAt.max().map { Date(timeIntervalSince1970: Double($0) / 1000) } ?? Date()
+        let latest = latestReport ?? Date()
         let since = latest.addingTimeInterval(-90 * 86_400)
         let ctx: [String: Any] = [
             "code": district.code, "name": district.name,
@@ -43,6 +43,23 @@ extension WebPages {
             "feed": "/feeds/reports.atom?district=\(district.code)",
         ]
         return pages.page("district", title: district.name, ctx, visitor: visitor, request: request, scripts: ["minimap.js"], leaflet: true)
+    }
+}
+
+/// District summaries, each kept for a few seconds: computing one reads every report of the
+/// district (10–20 ms for a Boston ward), and a statistics page a few seconds behind is fine,
+/// while the same page opened by many people at once must not redo it each time.
+final class DistrictSummaries: Sendable {
+    static let lifetime: TimeInterval = 5
+    private let cache = Mutex<[String: (at: Date, summary: DistrictSummary, latest: Date?)]>([:])
+
+    func summary(of district: District, store: SpatiaLiteStore, now: Date = Date()) async throws -> (DistrictSummary, latest: Date?) {
+        if let hit = cache.withLock({ $0[district.code] }), now.timeIntervalSince(hit.at) < Self.lifetime { return (hit.summary, hit.latest) }
+        let facts = try await store.districtFacts(code: district.code, from: nil, until: nil)
+        let summary = DistrictSummary(district: district, facts: facts, from: nil, until: nil)
+        let latest = facts.requestedAt.max().map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        cache.withLock { $0[district.code] = (now, summary, latest) }
+        return (summary, latest)
     }
 }
 

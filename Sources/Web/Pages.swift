@@ -39,13 +39,13 @@ final class Pages: Sendable {
     /// A page: `template` rendered with `context`, inside the layout.
     func page(_ template: String, title: String, _ context: [String: Any], visitor: Visitor, request: Request,
               status: HTTPResponse.Status = .ok, scripts: [String] = [], leaflet: Bool = false) -> Response {
-        var context = context
+        var context = Self.withoutEmptyText(context)
         let t = translations.table(visitor.language)
         context["t"] = t
         context["lang"] = visitor.language.rawValue
         context["csrf"] = visitor.csrfToken(key: csrfKey)
         if let user = visitor.user { context["user"] = ["username": user.username, "role": user.role.rawValue, "is_\(user.role.rawValue)": true] }
-        let body = library.render(Self.withoutEmptyText(context), withTemplate: template) ?? "template \(template) is missing"
+        let body = library.render(context, withTemplate: template) ?? "template \(template) is missing"
         var layout: [String: Any] = ["t": t, "lang": visitor.language.rawValue, "title": title, "body": body, "leaflet": leaflet,
                                      "scripts": scripts.map { ["src": "/static/\($0)"] }, "csrf": context["csrf"]!,
                                      "path": request.uri.path]
@@ -63,18 +63,20 @@ final class Pages: Sendable {
     static func withoutEmptyText(_ value: [String: Any]) -> [String: Any] {
         var out: [String: Any] = [:]
         for (key, v) in value {
-            // An optional that is nil counts as missing too (`x.map { ... } as Any`).
-            let mirror = Mirror(reflecting: v)
-            if mirror.displayStyle == .optional {
-                guard let wrapped = mirror.children.first?.value else { continue }
-                out[key] = withoutEmptyText(["v": wrapped])["v"]
-                continue
-            }
             switch v {
-            case let s as String where s.isEmpty: continue
+            case let s as String: if !s.isEmpty { out[key] = s }
             case let d as [String: Any]: out[key] = withoutEmptyText(d)
             case let a as [[String: Any]]: out[key] = a.map(withoutEmptyText)
-            default: out[key] = v
+            case is Int, is Int64, is Bool, is Double: out[key] = v
+            default:
+                // An optional that is nil counts as missing too (`x.map { ... } as Any`); Mirror
+                // is slow, so only what the cases above do not know gets here.
+                let mirror = Mirror(reflecting: v)
+                if mirror.displayStyle == .optional {
+                    if let wrapped = mirror.children.first?.value { out[key] = withoutEmptyText(["v": wrapped])["v"] }
+                } else {
+                    out[key] = v
+                }
             }
         }
         return out

@@ -184,40 +184,19 @@ extension WebPages {
         ReportStatus.allCases.map { ["code": $0.rawValue, "name": pages.text("status_\($0.rawValue)", visitor), "selected": $0.rawValue == selected] }
     }
 
-    /// "2026-11-21 14:05" in UTC: short, unambiguous, and the same in both languages.
+    /// "2026-11-21 14:05" in the city's time (Open311's formatter): short, and the same in both languages.
     static func dateTime(_ date: Date) -> String {
-        let s = Int64(date.timeIntervalSince1970)
-        let days = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
-        let (y, m, d) = civil(days)
-        let rest = s - days * 86_400
-        return String(format: "%04d-%02d-%02d %02d:%02d", y, m, d, rest / 3600, rest % 3600 / 60)
+        String(Open311Time.format(date).prefix(16)).replacingOccurrences(of: "T", with: " ")
     }
 
     static func dayText(_ date: Date) -> String { String(dateTime(date).prefix(10)) }
 
-    /// Days since 1970 → (year, month, day), Howard Hinnant's algorithm (Foundation's calendar is slow on Linux).
-    static func civil(_ days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    /// "2015-03-01" → midnight UTC.
+    /// "2015-03-01" → the start of that day in the city's time.
     static func day(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, text.count == 10, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
-        var c = DateComponents(); c.year = parts[0]; c.month = parts[1]; c.day = parts[2]
-        var calendar = Calendar(identifier: .gregorian); calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: c)
+        guard text.count == 10 else { return nil }
+        return Open311Time.parseDayOrInstant(text)
     }
 }
-
 /// What a resident typed into the report form, to show it again when something is wrong.
 struct ReportFormValues {
     var serviceCode: String?

@@ -11,6 +11,7 @@ import Store
 public struct WebPages: Sendable {
     let backend: WebBackend
     let pages: Pages
+    let summaries = DistrictSummaries()
 
     /// The largest form the pages accept: a report with its photo (the Open311 limit), a plan
     /// area or attachment upload.
