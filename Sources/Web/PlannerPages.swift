@@ -45,7 +45,7 @@ extension WebPages {
         })
         router.post("staff/plans/:id/moderate", use: form { request, context, visitor, form in
             try await planAction(request, context, visitor) { _, actor in
-                guard let commentId = form["comment"].flatMap({ Int64($0) }) else { throw WebFailure(.badRequest, "comment?") }
+                guard let commentId = form["comment"].flatMap({ Int64($0) }) else { throw WebFailure(.badRequest, pages.text("error_bad_request", visitor)) }
                 let input = ModerationInput(action: form["action"] ?? "", reason: form["reason"],
                                             duplicate_of: form["duplicate_of"].flatMap { Int64($0) }, architect: form["architect"])
                 _ = try await backend.consultations.moderate(commentId: commentId, input, by: actor)

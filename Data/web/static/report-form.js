@@ -29,7 +29,7 @@
       status.textContent = '…';
       navigator.geolocation.getCurrentPosition(function (p) {
         place(L.latLng(p.coords.latitude, p.coords.longitude), true); status.textContent = '✓';
-      }, function (err) { status.textContent = err.message; });
+      }, function () { status.textContent = locate.dataset.failed; });
     });
   }
 })();
