@@ -43,8 +43,19 @@ extension WebPages {
             "bounds": box.map { "\($0.minX),\($0.minY),\($0.maxX),\($0.maxY)" } ?? "",
             "base_layer": backend.settings.baseLayerURL ?? "", "base_attribution": backend.settings.baseLayerAttribution ?? "",
             "recent": recent.map { reportRow($0, visitor) }, "has_recent": !recent.isEmpty,
+            "names": popupNames(visitor),
         ]
         return pages.page("map", title: pages.text("map_title", visitor), ctx, visitor: visitor, request: request, scripts: ["map.js"], leaflet: true)
+    }
+
+    /// Service and status names in the visitor's language for the map's popup, as JSON (read by
+    /// map.js from a data- attribute: the CSP allows no inline script).
+    func popupNames(_ visitor: Visitor) -> String {
+        var names: [String: String] = [:]
+        for s in backend.intake.catalogue { names[s.code] = s.name.text(visitor.language.rawValue) }
+        for s in ReportStatus.allCases { names["status_\(s.rawValue)"] = pages.text("status_\(s.rawValue)", visitor) }
+        let data = (try? JSONSerialization.data(withJSONObject: names, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The districts' outlines for the map's hover and links (a few dozen polygons).

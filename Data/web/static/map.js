@@ -62,19 +62,23 @@
     var size = map.getSize(), bounds = map.getBounds();
     var sw = L.CRS.EPSG3857.project(bounds.getSouthWest()), ne = L.CRS.EPSG3857.project(bounds.getNorthEast());
     var point = map.latLngToContainerPoint(e.latlng);
-    var q = ['SERVICE=WMS', 'VERSION=1.3.0', 'REQUEST=GetFeatureInfo', 'LAYERS=reports', 'QUERY_LAYERS=reports', 'STYLES=',
+    var q = ['SERVICE=WMS', 'VERSION=1.3.0', 'REQUEST=GetFeatureInfo', 'LAYERS=reports,districts', 'QUERY_LAYERS=reports,districts', 'STYLES=',
       'CRS=EPSG:3857', 'BBOX=' + [sw.x, sw.y, ne.x, ne.y].join(','), 'WIDTH=' + size.x, 'HEIGHT=' + size.y,
       'I=' + Math.round(point.x), 'J=' + Math.round(point.y), 'INFO_FORMAT=application/json', 'FEATURE_COUNT=5', 'FORMAT=image/png'];
-    var district = hovered;
+    var names = JSON.parse(el.dataset.names || '{}');
     fetch('/wms?' + q.concat(filters()).join('&')).then(function (r) { return r.json(); }).then(function (data) {
       var box = document.createElement('div');
-      var list = document.createElement('ul');
+      var list = document.createElement('ul'), district = null;
       (data.features || []).forEach(function (f) {
+        var p = f.properties;
+        if (p.layer === 'districts') { if (!district) district = p; return; }
         var li = document.createElement('li');
-        li.appendChild(link('/reports/' + f.properties.report_id, el.dataset.reportLabel + ' #' + f.properties.report_id));
-        li.appendChild(document.createTextNode(' ' + f.properties.service_code + ', ' + f.properties.status + ', ' + String(f.properties.requested_at).slice(0, 10)));
+        li.appendChild(link('/reports/' + p.report_id, el.dataset.reportLabel + ' #' + p.report_id));
+        li.appendChild(document.createTextNode(' ' + (names[p.service_code] || p.service_code) + ', ' +
+          (names['status_' + p.status] || p.status) + ', ' + String(p.requested_at).slice(0, 10)));
         list.appendChild(li);
       });
+      district = district || hovered;
       if (list.children.length) box.appendChild(list);
       else box.appendChild(document.createTextNode(el.dataset.nothing));
       if (district) {
