@@ -132,10 +132,27 @@ extension WebPages {
                 if let similar = receipt.similarId { location += "&similar=\(similar)" }
                 return pages.redirect(location, visitor: visitor)
             } catch {
-                errors.append(error.description)
+                errors.append(intakeMessage(error, serviceCode: values.serviceCode, visitor))
             }
         }
         return reportForm(request, visitor, values: values, errors: errors, status: .unprocessableContent)
+    }
+
+    /// Intake's refusal in the visitor's language where the pages know the case; the question
+    /// comes from the catalogue in that language. Other cases keep Intake's own text.
+    func intakeMessage(_ error: IntakeError, serviceCode: String?, _ visitor: Visitor) -> String {
+        let lang = visitor.language.rawValue
+        let attribute = { (code: String) in
+            serviceCode.flatMap { backend.intake.services[$0] }?.attributes.first { $0.code == code }?.description.text(lang) ?? code
+        }
+        switch error {
+        case .missingService, .unknownService: return pages.text("error_service_needed", visitor)
+        case .noCoordinates, .addressWithoutCoordinates: return pages.text("error_place_needed", visitor)
+        case .outsideServiceArea: return pages.text("error_outside_area", visitor)
+        case .missingAttribute(let code, _): return "\(pages.text("error_answer_needed", visitor)) \(attribute(code))"
+        case .invalidAttribute(let code, let reason): return "\(attribute(code)): \(reason)"
+        default: return error.description
+        }
     }
 
     static func innerPoint(_ g: Geometry) throws -> Coordinate {

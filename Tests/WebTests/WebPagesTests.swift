@@ -84,9 +84,14 @@ import Testing
             let r = try await browser.post(client, "/reports/new", typed)
             #expect(r.status == .unprocessableContent)
             let page = String(buffer: r.body)
-            #expect(page.contains("Please check the form") && page.contains("lane"), "\(page)")
+            #expect(page.contains("Please check the form") && page.contains("Please answer the question: Where is the pothole?"), "\(page)")
             #expect(page.contains("Deep hole &lt;b&gt;here&lt;/b&gt;</textarea>"))
             #expect(page.contains("value=\"Laisvės al. 5\"") && page.contains("value=\"54.8985\"") && page.contains("value=\"12\""))
+            // Outside the city, in Lithuanian.
+            let lt = Browser(language: "lt")
+            let ltToken = try await lt.token(client, "/reports/new?service_code=other")
+            let outside = try await lt.post(client, "/reports/new", [("csrf", ltToken), ("service_code", "other"), ("lat", "55.5"), ("long", "25.5")])
+            #expect(String(buffer: outside.body).contains("už savivaldybės ribų"))
             // No place at all.
             let noPlace = try await browser.post(client, "/reports/new", [("csrf", token), ("service_code", "other"), ("description", "x")])
             #expect(noPlace.status == .unprocessableContent)

@@ -4,6 +4,7 @@
   'use strict';
   var el = document.getElementById('map');
   if (!el || !window.L) return;
+  document.getElementById('layers').classList.add('on');
   var map = L.map(el, { keyboard: true });
   window.miestasMap = map;
   var b = (el.dataset.bounds || '').split(',').map(Number);
