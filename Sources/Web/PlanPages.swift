@@ -71,6 +71,7 @@ extension WebPages {
             ["label": pages.text("stat_answered", visitor), "n": statistics.answered],
             ["label": pages.text("stat_awaiting", visitor), "n": statistics.awaitingAnswer],
         ] + CommentKind.allCases.map { ["label": pages.text("comment_\($0.rawValue)", visitor), "n": statistics.byKind[$0] ?? 0] }
+          + AnswerDecision.allCases.map { ["label": "\(pages.text("answer", visitor)): \(pages.text("decision_\($0.rawValue)", visitor))", "n": statistics.byDecision[$0] ?? 0] }
         return pages.page("plan", title: plan.title, ctx, visitor: visitor, request: request, status: status, scripts: ["minimap.js"], leaflet: true)
     }
 

@@ -264,4 +264,82 @@ import Testing
             #expect(en.contains("Register of comments") && en.contains("rejected"))
         }
     }
+
+    @Test func moderationAndTheRegister() async throws {
+        try await WebFixture.run { client, fixture in
+            let planner = Browser()
+            try await planner.signIn(client, "rasa")
+            var csrf = try await planner.token(client, "/staff/plans/new")
+            let now = Date()
+            let area = #"{"type":"Polygon","coordinates":[[[23.90,54.89],[23.93,54.89],[23.93,54.91],[23.90,54.91],[23.90,54.89]]]}"#
+            let created = try await planner.post(client, "/staff/plans/new", [
+                ("csrf", csrf), ("title", "Pre-moderated"), ("kind", "general"), ("architects", "tomas"), ("moderation", "pre"), ("area", area),
+                ("start", ISOTime.format(now.addingTimeInterval(-60))), ("end", ISOTime.format(now.addingTimeInterval(14 * 86_400))),
+            ])
+            let planPath = try #require(created.headers[.location])
+            let planId = try #require(Int64(planPath.split(separator: "/").last ?? ""))
+            csrf = try await planner.token(client, planPath)
+            _ = try await planner.post(client, "\(planPath)/versions", [("csrf", csrf), ("note", "v1")])
+            _ = try await planner.post(client, "\(planPath)/transition", [("csrf", csrf), ("to", "consultation")])
+            let resident = Browser()
+            let rcsrf = try await resident.token(client, "/plans/\(planId)")
+            for text in ["First comment", "Rude comment"] {
+                let r = try await resident.post(client, "/plans/\(planId)/comments", [("csrf", rcsrf), ("kind", "proposal"), ("text", text),
+                                                                                     ("name", "Jonas"), ("email", "jonas@example.lt")])
+                #expect(r.headers[.location]?.contains("sent=pending") == true)
+            }
+            // Pre-moderation: nothing public yet.
+            #expect(!String(buffer: try await resident.get(client, "/plans/\(planId)").body).contains("First comment"))
+            let ids = try await fixture.store.comments(planId: planId, publishedOnly: false, includeHidden: true).sorted { $0.id < $1.id }.map(\.id)
+            #expect(try await planner.post(client, "\(planPath)/moderate", [("csrf", csrf), ("comment", String(ids[0])), ("action", "publish")]).status == .seeOther)
+            // Hiding needs a reason (Planning's rule), then shows the reason instead of the text.
+            let noReason = try await planner.post(client, "\(planPath)/moderate", [("csrf", csrf), ("comment", String(ids[1])), ("action", "hide"), ("reason", "")])
+            #expect(noReason.status == .unprocessableContent)
+            _ = try await planner.post(client, "\(planPath)/moderate", [("csrf", csrf), ("comment", String(ids[1])), ("action", "hide"), ("reason", "Insulting")])
+            let register = String(buffer: try await resident.get(client, "/plans/\(planId)").body)
+            #expect(register.contains("First comment") && !register.contains("Rude comment") && register.contains("Insulting"))
+            // An architect may not moderate: the authorization table.
+            let architect = Browser()
+            try await architect.signIn(client, "tomas")
+            let acsrf = try await architect.token(client, "/staff/plans/\(planId)")
+            let refused = try await architect.post(client, "\(planPath)/moderate", [("csrf", acsrf), ("comment", String(ids[0])), ("action", "hide"), ("reason", "x")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(String(buffer: refused.body).contains("may not do this"))
+        }
+    }
+
+    @Test func oversizedFormsAreRefusedWithAPage() async throws {
+        try await WebFixture.run { client, fixture in
+            let browser = Browser()
+            let token = try await browser.token(client, "/staff/login")
+            let huge = try await browser.post(client, "/staff/login", [("csrf", token), ("username", String(repeating: "a", count: 300_000))])
+            #expect(huge.status == .badRequest)
+            #expect(String(buffer: huge.body).contains("larger than"))
+            let broken = try await browser.request(client, .post, "/staff/login", body: ByteBuffer(string: "csrf=%zz"),
+                                                   contentType: "application/x-www-form-urlencoded")
+            #expect(broken.status == .badRequest)
+            let multipart = try await browser.request(client, .post, "/reports/new", body: ByteBuffer(string: "--x\r\nbroken"),
+                                                      contentType: "multipart/form-data; boundary=x")
+            #expect(multipart.status == .badRequest)
+            #expect(try await fixture.store.reportCount() == 0)
+        }
+    }
+
+    @Test func theDistrictPageCountsAndCharts() async throws {
+        try await WebFixture.run { client, _ in
+            let browser = Browser(language: "en")
+            let token = try await browser.token(client, "/reports/new?service_code=pothole")
+            for depth in ["3", "30"] {
+                _ = try await browser.post(client, "/reports/new", [("csrf", token), ("service_code", "pothole"), ("lat", "54.8985"), ("long", "23.9036"),
+                                                                    ("attribute[lane]", "roadway"), ("attribute[depth_cm]", depth)])
+            }
+            let location = try await client.execute(uri: "/api/v1/locate?lon=23.9036&lat=54.8985", method: .get) { $0 }
+            let code = try #require((try JSONSerialization.jsonObject(with: Data(buffer: location.body)) as? [String: Any])?["code"] as? String)
+            let page = String(buffer: try await browser.get(client, "/districts/\(code)").body)
+            #expect(page.contains("<th scope=\"row\">Pothole</th><td>2</td>"), "\(page)")
+            #expect(page.contains("<svg") && page.contains("class=\"bar\""))
+            #expect(page.contains("/api/v1/districts/\(code)/hotspots?since="))
+            #expect(try await browser.get(client, "/districts/nowhere").status == .notFound)
+        }
+    }
 }
