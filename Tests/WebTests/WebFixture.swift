@@ -78,6 +78,21 @@ final class Browser: @unchecked Sendable {
         return try #require(WebFixture.csrf(in: page), "no csrf field on \(uri)")
     }
 
+    /// A plan made through the planner's form (signed in as one), its consultation open from a
+    /// minute ago for 14 days, still a draft: its staff page's path and its id.
+    func createPlan(_ client: any TestClientProtocol, title: String, moderation: String) async throws -> (path: String, id: Int64) {
+        let csrf = try await token(client, "/staff/plans/new")
+        let now = Date()
+        let area = #"{"type":"Polygon","coordinates":[[[23.90,54.89],[23.93,54.89],[23.93,54.91],[23.90,54.91],[23.90,54.89]]]}"#
+        let created = try await post(client, "/staff/plans/new", [
+            ("csrf", csrf), ("title", title), ("kind", "detailed"), ("architects", "tomas"), ("moderation", moderation), ("area", area),
+            ("start", ISOTime.format(now.addingTimeInterval(-60))), ("end", ISOTime.format(now.addingTimeInterval(14 * 86_400))),
+        ])
+        #expect(created.status == .seeOther, "\(String(buffer: created.body))")
+        let path = try #require(created.headers[.location])
+        return (path, try #require(Int64(path.split(separator: "/").last ?? "")))
+    }
+
     func signIn(_ client: any TestClientProtocol, _ username: String) async throws {
         let csrf = try await token(client, "/staff/login")
         let response = try await post(client, "/staff/login", [("csrf", csrf), ("username", username), ("password", WebFixture.password), ("next", "/staff")])

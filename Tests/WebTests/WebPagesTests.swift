@@ -213,18 +213,9 @@ import Testing
         try await WebFixture.run { client, fixture in
             let planner = Browser()
             try await planner.signIn(client, "rasa")
-            var csrf = try await planner.token(client, "/staff/plans/new")
-            let now = Date()
-            let area = #"{"type":"Polygon","coordinates":[[[23.90,54.89],[23.93,54.89],[23.93,54.91],[23.90,54.91],[23.90,54.89]]]}"#
-            let created = try await planner.post(client, "/staff/plans/new", [
-                ("csrf", csrf), ("title", "Laisvės alėja"), ("kind", "detailed"), ("architects", "tomas"), ("moderation", "post"), ("area", area),
-                ("start", ISOTime.format(now.addingTimeInterval(-60))), ("end", ISOTime.format(now.addingTimeInterval(14 * 86_400))),
-            ])
-            #expect(created.status == .seeOther, "\(String(buffer: created.body))")
-            let planPath = try #require(created.headers[.location])
-            let planId = try #require(Int64(planPath.split(separator: "/").last ?? ""))
+            let (planPath, planId) = try await planner.createPlan(client, title: "Laisvės alėja", moderation: "post")
             // Planning's stage rule: consultation needs a published version first.
-            csrf = try await planner.token(client, planPath)
+            var csrf = try await planner.token(client, planPath)
             let early = try await planner.post(client, "\(planPath)/transition", [("csrf", csrf), ("to", "consultation")])
             #expect(early.status == .unprocessableContent)
             #expect(String(buffer: early.body).contains("version"))
@@ -269,16 +260,8 @@ import Testing
         try await WebFixture.run { client, fixture in
             let planner = Browser()
             try await planner.signIn(client, "rasa")
-            var csrf = try await planner.token(client, "/staff/plans/new")
-            let now = Date()
-            let area = #"{"type":"Polygon","coordinates":[[[23.90,54.89],[23.93,54.89],[23.93,54.91],[23.90,54.91],[23.90,54.89]]]}"#
-            let created = try await planner.post(client, "/staff/plans/new", [
-                ("csrf", csrf), ("title", "Pre-moderated"), ("kind", "general"), ("architects", "tomas"), ("moderation", "pre"), ("area", area),
-                ("start", ISOTime.format(now.addingTimeInterval(-60))), ("end", ISOTime.format(now.addingTimeInterval(14 * 86_400))),
-            ])
-            let planPath = try #require(created.headers[.location])
-            let planId = try #require(Int64(planPath.split(separator: "/").last ?? ""))
-            csrf = try await planner.token(client, planPath)
+            let (planPath, planId) = try await planner.createPlan(client, title: "Pre-moderated", moderation: "pre")
+            let csrf = try await planner.token(client, planPath)
             _ = try await planner.post(client, "\(planPath)/versions", [("csrf", csrf), ("note", "v1")])
             _ = try await planner.post(client, "\(planPath)/transition", [("csrf", csrf), ("to", "consultation")])
             let resident = Browser()
