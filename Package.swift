@@ -64,7 +64,7 @@ let package = Package(
         // staff workspace, rendered on the server from the Mustache templates and translations
         // under Data/web. Goes through Reports, Planning and Staff for every rule.
         .target(name: "Web", dependencies: [
-            "Clusters", "Districts", "Reports", "Staff", "Store", "Planning", "Geo",
+            "Districts", "Reports", "Staff", "Store", "Planning", "Geo",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
