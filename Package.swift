@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -66,9 +67,18 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
+        // The web pages: the public map, report form, district and consultation pages, and the
+        // staff workspace, rendered on the server from the Mustache templates and translations
+        // under Data/web. Goes through Reports, Planning and Staff for every rule.
+        .target(name: "Web", dependencies: [
+            "Districts", "Reports", "Staff", "Store", "Planning", "Geo",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
-            "Clusters", "Districts", "Maps", "Reports", "Staff", "Store", "Planning", "JSONText",
+            "Clusters", "Districts", "Maps", "Reports", "Staff", "Store", "Planning", "JSONText", "Web",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -99,6 +109,10 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Clusters", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
+        .testTarget(name: "WebTests", dependencies: [
+            "Web", "Server", "Store", "Planning", "Reports", "Staff",
+            .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+        ]),
         // Runs the built `miestas` binary as a user would.
         .testTarget(name: "MiestasCLITests", dependencies: [
             "miestas", "Planning", "Store", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),

@@ -6,6 +6,7 @@ import Planning
 import Reports
 import Staff
 import Store
+import Web
 
 /// Where and how the server listens.
 public struct ServerConfiguration: Sendable {
@@ -84,9 +85,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     let auth = StaffAuth(accounts: StaffAccounts(store: services.store))
     auth.register(on: router)
     ReportsController(store: services.store, openReports: services.intake.openReports, auth: auth,
-                      statusChanged: { [clusters = services.clusters, store = services.store, maps = services.maps] report in
-                          Task { try? await clusters.reload(from: store); maps.reportChanged(report) }
-                      }).register(on: router)
+                      statusChanged: { services.reportStatusChanged($0) }).register(on: router)
     ClustersController(clusters: services.clusters).register(on: router)
     WMSController(maps: services.maps, publicURL: services.open311.publicURL).register(on: router)
     TilesController(maps: services.maps).register(on: router)
@@ -95,9 +94,12 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
                         locale: services.open311.locale).register(on: router)
     FeedsController(store: services.store, services: services.intake.services, locale: services.open311.locale).register(on: router)
     PlansController(consultations: services.consultations, accounts: StaffAccounts(store: services.store),
-                    changed: { [maps = services.maps, store = services.store] in Task { await maps.refreshPlans(from: store) } }).register(on: router)
+                    changed: { services.plansChanged() }).register(on: router)
     let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: APIKeyCache(store: services.store),
                                    settings: services.open311, telemetry: services.telemetry)
     Open311Controller(services: services.intake.catalogue, settings: services.open311, requests: requests).register(on: router)
+    // The web pages (Sources/Web): the public map, report form, district and consultation
+    // pages, and the staff workspace, over the same services.
+    WebPages.register(on: router, backend: services.webBackend())
     return router
 }

@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import Staff
+import Store
+import Web
+
+extension AppServices {
+    /// The web pages' view of the services: the same intake, consultations and accounts the APIs
+    /// use, the server's form parsers, and the same follow-ups after writes.
+    func webBackend() -> WebBackend {
+        WebBackend(store: store, intake: intake, consultations: consultations, accounts: StaffAccounts(store: store),
+                   districts: locator.districts, settings: .fromEnvironment(publicURL: open311.publicURL),
+                   readForm: { request, limit in try await WebFormReader.read(request, limit: limit) },
+                   reportChanged: { reportStatusChanged($0) }, plansChanged: { plansChanged() })
+    }
+
+    /// After a status change: the clusters filter by status, and the tiles that show the report.
+    func reportStatusChanged(_ report: Report) {
+        Task { [clusters, store, maps] in try? await clusters.reload(from: store); maps.reportChanged(report) }
+    }
+
+    /// After a planning write: the map's planning layers reload.
+    func plansChanged() {
+        Task { [maps, store] in await maps.refreshPlans(from: store) }
+    }
+}
+
+/// HTML form bodies for the pages, through the same parsers the Open311 API uses.
+enum WebFormReader {
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static func read(_ request: Request, limit: Int) async throws -> WebForm {
+        let header = request.headers[.contentType] ?? "application/x-www-form-urlencoded"
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) } catch {
+            throw Failure(description: "the form is larger than \(limit / 1024) KB")
+        }
+        if header.lowercased().hasPrefix("multipart/form-data") {
+            do {
+                let form = try MultipartForm(body: Array(buffer: buffer), contentType: header)
+                return WebForm(fields: form.fields, files: form.files)
+            } catch { throw Failure(description: error.description) }
+        }
+        do { return WebForm(fields: try FormEncoding.decode(buffer.readableBytesView)) } catch let e as Open311Error {
+            throw Failure(description: e.description)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import Planning
+import Reports
+import Staff
+import Store
+
+/// The web pages: public map, report form and pages, district and consultation pages, and the
+/// staff workspace under `/staff/`. Every handler runs inside `page`/`form`, which build the
+/// visitor, check the CSRF token of every POST, and turn any error into a page (never a crash).
+public struct WebPages: Sendable {
+    let backend: WebBackend
+    let pages: Pages
+    let summaries = DistrictSummaries()
+
+    /// The largest form the pages accept: a report with its photo (the Open311 limit), a plan
+    /// area or attachment upload.
+    static let maximumForm = 11 * 1024 * 1024
+    static let maximumTextForm = 256 * 1024
+
+    /// Adds the pages' routes. Without their templates (a broken install) the API still runs and
+    /// the pages answer 503 with the reason.
+    public static func register(on router: Router<BasicRequestContext>, backend: WebBackend) {
+        StaticFiles(settings: backend.settings).register(on: router)
+        let web: WebPages
+        do { web = WebPages(backend: backend, pages: try Pages(settings: backend.settings)) } catch {
+            FileHandle.standardError.write(Data("warning: \(error); the web pages are off\n".utf8))
+            router.get("/") { _, _ in Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "\(error)"))) }
+            return
+        }
+        web.registerPublic(on: router)
+        web.registerStaff(on: router)
+    }
+
+    public init(backend: WebBackend) throws {
+        self.init(backend: backend, pages: try Pages(settings: backend.settings))
+    }
+
+    init(backend: WebBackend, pages: Pages) { self.backend = backend; self.pages = pages }
+
+    /// The translations in use (for tests).
+    public var translations: Translations { pages.translations }
+
+    // MARK: Handlers
+
+    typealias Handler = @Sendable (Request, BasicRequestContext, Visitor) async throws -> Response
+    typealias FormHandler = @Sendable (Request, BasicRequestContext, Visitor, WebForm) async throws -> Response
+
+    func visitor(_ request: Request) async -> Visitor {
+        var visitor = Visitor(request, publicURL: backend.settings.publicURL)
+        if let token = visitor.session { visitor.user = try? await backend.accounts.user(token: token) }
+        return visitor
+    }
+
+    /// A GET page; errors become error pages.
+    func page(_ handler: @escaping Handler) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+        { request, context in
+            let visitor = await visitor(request)
+            do { return try await handler(request, context, visitor) } catch { return failure(error, visitor: visitor, request: request) }
+        }
+    }
+
+    /// A state-changing POST: the form is read (bounded), its CSRF token checked, then `handler` runs.
+    func form(limit: Int = maximumTextForm, _ handler: @escaping FormHandler) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+        { request, context in
+            let visitor = await visitor(request)
+            do {
+                let form: WebForm
+                do { form = try await backend.readForm(request, limit) } catch { throw WebFailure(.badRequest, "\(error)") }
+                guard visitor.acceptsToken(form["csrf"], key: pages.csrfKey) else {
+                    throw WebFailure(.forbidden, pages.text("error_csrf", visitor))
+                }
+                return try await handler(request, context, visitor, form)
+            } catch { return failure(error, visitor: visitor, request: request) }
+        }
+    }
+
+    /// The staff member the page needs, with one of `roles`; otherwise a sign-in redirect or 403.
+    func staff(_ visitor: Visitor, _ request: Request, roles: Set<StaffUser.Role>) throws -> StaffUser {
+        guard let user = visitor.user else { throw WebFailure.signIn(next: request.uri.path) }
+        guard roles.contains(user.role) else { throw WebFailure(.forbidden, pages.text("error_role", visitor)) }
+        return user
+    }
+
+    func failure(_ error: Error, visitor: Visitor, request: Request) -> Response {
+        if let f = error as? WebFailure, let next = f.signInNext {
+            return pages.redirect("/staff/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/staff"), visitor: visitor)
+        }
+        let (status, message) = Self.describe(error)
+        return pages.error(status, message, visitor: visitor, request: request)
+    }
+
+    /// The status and message for an error from the modules the pages call.
+    static func describe(_ error: Error) -> (HTTPResponse.Status, String) {
+        switch error {
+        case let e as WebFailure: return (e.status, e.message)
+        case let e as PlanningError:
+            switch e {
+            case .invalid: return (.badRequest, e.description)
+            case .signInRequired: return (.unauthorized, e.description)
+            case .forbidden: return (.forbidden, e.description)
+            case .notFound: return (.notFound, e.description)
+            case .conflict: return (.conflict, e.description)
+            case .tooLarge: return (.contentTooLarge, e.description)
+            case .unavailable: return (.serviceUnavailable, e.description)
+            }
+        case let e as WorkflowError:
+            switch e {
+            case .notFound: return (.notFound, e.description)
+            case .unavailable: return (.serviceUnavailable, e.description)
+            default: return (.conflict, e.description)
+            }
+        case let e as IntakeError: return (e.isNotFound ? .notFound : .badRequest, e.description)
+        case let e as StaffError: return (e == .badCredentials ? .unauthorized : .serviceUnavailable, e.description)
+        case let e as StoreError: return (.serviceUnavailable, e.description)
+        default: return (.internalServerError, "\(error)")
+        }
+    }
+
+    /// An integer path parameter, or 404.
+    func id(_ context: BasicRequestContext, _ name: String = "id") throws -> Int64 {
+        guard let text = context.parameters.get(name), let id = Int64(text), id > 0 else { throw WebFailure(.notFound, "no such page") }
+        return id
+    }
+}
+
+/// A refusal decided by the pages themselves (a bad form, a missing page, sign in first).
+struct WebFailure: Error {
+    var status: HTTPResponse.Status
+    var message: String
+    var signInNext: String?
+    init(_ status: HTTPResponse.Status, _ message: String) { self.status = status; self.message = message }
+    static func signIn(next: String) -> WebFailure { var f = WebFailure(.unauthorized, ""); f.signInNext = next; return f }
+}
+
+extension Request {
+    /// A query parameter, nil when missing or empty.
+    func query(_ name: String) -> String? {
+        guard let v = uri.queryParameters[Substring(name)].map(String.init), !v.isEmpty else { return nil }
+        return v
+    }
+}
