@@ -50,7 +50,7 @@ public final class Intake: Sendable {
         self.store = store
         self.media = media
         self.settings = settings
-        writer = GroupCommitter { batch in await store.insertReports(batch) }
+        writer = GroupCommitter { batch in store.insertReportsBlocking(batch) }
         let centre = locator.districts.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1.geometry.boundingBox) }
         openReports = OpenReportIndex(cellMetres: settings.duplicateRadiusMetres, latitude: centre.isEmpty ? 0 : centre.center.y)
     }
@@ -61,11 +61,9 @@ public final class Intake: Sendable {
     }
 
     /// Reports waiting for the writer's next transaction.
-    public var writerQueueDepth: Int { get async { await writer.queueDepth } }
+    public var writerQueueDepth: Int { writer.queueDepth }
     /// Transactions the writer has committed, the reports in them, and the time they took.
-    public var writerTotals: (batches: Int, items: Int, busy: Duration) {
-        get async { (await writer.batches, await writer.items, await writer.busy) }
-    }
+    public var writerTotals: WriterTotals { writer.totals }
 
     public func submit(_ submission: Submission, source: String = "open311", at now: Date = Date()) async throws(IntakeError) -> IntakeReceipt {
         let (service, report) = try validate(submission, source: source, at: now)

@@ -74,7 +74,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(data: data)))
     }
     router.get("metrics") { _, _ in
-        let text = services.telemetry.render(writerQueue: await services.intake.writerQueueDepth, writerTotals: await services.intake.writerTotals,
+        let text = services.telemetry.render(writerQueue: services.intake.writerQueueDepth, writerTotals: services.intake.writerTotals,
                                                    openReports: services.intake.openReports.count)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -20,7 +20,7 @@ struct HealthController: Sendable {
                 "districts_indexed": .int(services.locator.districts.count),
                 "services": .int(services.intake.services.count),
                 "reports": .int(reports),
-                "writer_queue": .int(await services.intake.writerQueueDepth),
+                "writer_queue": .int(services.intake.writerQueueDepth),
                 "libraries": .object(versions.mapValues(JSONScalar.string)),
             ])
         } catch {

@@ -1,5 +1,6 @@
 import Hummingbird
 import Prometheus
+import Store
 import Synchronization
 
 /// The server's Prometheus metrics, served at `GET /metrics` in the text exposition format:
@@ -22,6 +23,8 @@ public final class Telemetry: Sendable {
                                                 helpText: "Reports the writer has committed since start") }
     static var writerBusy: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "writer_busy", unitName: "seconds",
                                                  helpText: "Time the report writer has spent in transactions since start (its growth per second is the writer's load)") }
+    static var writerCPU: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "writer_cpu", unitName: "seconds",
+                                                helpText: "CPU time of the report writer's thread in transactions since start (busy minus this is time spent waiting for the disk or a core)") }
     static var openReports: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "open_reports_indexed", unitName: "reports",
                                                   helpText: "Open reports in the in-memory duplicate index") }
 
@@ -58,16 +61,18 @@ public final class Telemetry: Sendable {
         }.increment()
     }
 
-    func render(writerQueue: Int, writerTotals: (batches: Int, items: Int, busy: Duration), openReports: Int) -> String {
+    func render(writerQueue: Int, writerTotals: WriterTotals, openReports: Int) -> String {
         registry.makeGauge(descriptor: Self.queue).set(Double(writerQueue))
         // Totals kept by the writer itself, shown as gauges of their current value.
         registry.makeGauge(descriptor: Self.commits).set(Double(writerTotals.batches))
         registry.makeGauge(descriptor: Self.committed).set(Double(writerTotals.items))
-        let busy = writerTotals.busy.components
-        registry.makeGauge(descriptor: Self.writerBusy).set(Double(busy.seconds) + Double(busy.attoseconds) / 1e18)
+        registry.makeGauge(descriptor: Self.writerBusy).set(Self.seconds(writerTotals.busy))
+        registry.makeGauge(descriptor: Self.writerCPU).set(Self.seconds(writerTotals.cpu))
         registry.makeGauge(descriptor: Self.openReports).set(Double(openReports))
         return registry.emitToString()
     }
+
+    private static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 }
 
 /// Times every request and counts it under its route pattern (not its path, so ids do not

@@ -129,6 +129,9 @@ public protocol ReportStore: Sendable {
     /// Stores the reports in one transaction and answers each; a batch whose transaction fails
     /// is retried one report at a time, so one bad report fails alone.
     func insertReports(_ reports: [NewReport]) async -> [Result<Report, StoreError>]
+    /// `insertReports`, blocking the calling thread until the transaction is durable: for a
+    /// writer with a thread of its own (intake's `GroupCommitter`), never from a task.
+    func insertReportsBlocking(_ reports: [NewReport]) -> [Result<Report, StoreError>]
 
     func report(id: Int64) async throws(StoreError) -> Report?
 

@@ -11,19 +11,20 @@ extension SpatiaLiteStore: ReportStore {
         """
 
     public func insertReports(_ reports: [NewReport]) async -> [Result<Report, StoreError>] {
+        // Off the cooperative pool: the transaction blocks its thread until it is durable.
+        await withCheckedContinuation { done in
+            DispatchQueue.global().async { done.resume(returning: self.insertReportsBlocking(reports)) }
+        }
+    }
+
+    public func insertReportsBlocking(_ reports: [NewReport]) -> [Result<Report, StoreError>] {
         do {
-            let stored = try await write { db in try reports.map { try Self.insert($0, db) } }
+            let stored = try writeBlocking { db in try reports.map { try Self.insert($0, db) } }
             return stored.map { .success($0) }
         } catch {
             // One bad report (a repeated external id, say) must not fail the others with it.
             guard reports.count > 1 else { return [.failure(error)] }
-            var results: [Result<Report, StoreError>] = []
-            for report in reports {
-                do { results.append(.success(try await write { db in try Self.insert(report, db) })) } catch {
-                    results.append(.failure(error))
-                }
-            }
-            return results
+            return reports.map { report in Result { () throws(StoreError) in try writeBlocking { db in try Self.insert(report, db) } } }
         }
     }
 

@@ -145,6 +145,11 @@ public final class SpatiaLiteStore: Sendable {
         do { return try await pool.write(body) } catch { throw Self.wrap(error) }
     }
 
+    /// `write`, blocking the calling thread: for a thread that does nothing else (never a task's).
+    func writeBlocking<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw Self.wrap(error) }
+    }
+
     /// Secrets (API keys, bearer tokens) are stored as their SHA-256, never as themselves.
     static func hash(_ secret: String) -> String {
         SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()

@@ -25,6 +25,9 @@ import Testing
             #expect(value("miestas_writer_commits") == 1)
             #expect(value("miestas_writer_committed_reports") == 1)
             #expect((value("miestas_writer_busy_seconds") ?? 0) > 0)
+            // Its thread's CPU time in it is part of that time, and not nothing (SQLite worked).
+            #expect((value("miestas_writer_cpu_seconds") ?? 0) > 0)
+            #expect((value("miestas_writer_cpu_seconds") ?? 1) <= (value("miestas_writer_busy_seconds") ?? 0))
             #expect(value("miestas_open_reports_indexed_reports") == 1)
             // Both GETs of one route pattern count under it, whatever the id.
             let getLines = lines.filter { $0.hasPrefix("miestas_http_requests_total{") && $0.contains(#"method="GET""#) && $0.contains("requests") }

@@ -34,10 +34,12 @@ struct IntakeBench: AsyncParsableCommand {
             while try await group.next() != nil { if next < count { add() } }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let totals = await intake.writerTotals
-        let busy = Double(totals.busy.components.seconds) + Double(totals.busy.components.attoseconds) / 1e18
-        print("| reports | concurrency | seconds | reports/s | transactions | reports per transaction | writer busy |")
-        print("|---:|---:|---:|---:|---:|---:|---:|")
-        print("| \(count) | \(concurrency) | \(String(format: "%.2f", seconds)) | \(Int(Double(count) / seconds)) | \(totals.batches) | \(String(format: "%.1f", Double(totals.items) / Double(max(totals.batches, 1)))) | \(String(format: "%.0f%%", 100 * busy / seconds)) |")
+        let totals = intake.writerTotals
+        func share(_ d: Duration) -> String {
+            String(format: "%.0f%%", 100 * (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) / seconds)
+        }
+        print("| reports | concurrency | seconds | reports/s | transactions | reports per transaction | writer busy | writer on CPU |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| \(count) | \(concurrency) | \(String(format: "%.2f", seconds)) | \(Int(Double(count) / seconds)) | \(totals.batches) | \(String(format: "%.1f", Double(totals.items) / Double(max(totals.batches, 1)))) | \(share(totals.busy)) | \(share(totals.cpu)) |")
     }
 }
