@@ -213,19 +213,36 @@ struct PhaseClock {
 
 /// Progress on large inputs: a line at most twice a second.
 public struct ProgressTicker {
-    let total: Int
+    let total: Int?
     let label: String
     private var done = 0
     private var lastReport = DispatchTime.now().uptimeNanoseconds
 
+    /// Counts items toward a known total.
     public init(total: Int, label: String) { self.total = total; self.label = label }
+    /// Counts items whose number is known only at the end (rows of a file still being read).
+    public init(label: String) { self.total = nil; self.label = label }
 
-    /// Counts one item; returns a line to show when it is time for one.
+    /// Counts one item (or `count`); returns a line to show when it is time for one: twice a
+    /// second, and at the end of a long run.
     public mutating func advance(by count: Int = 1) -> String? {
         done += count
-        let now = DispatchTime.now().uptimeNanoseconds
-        guard now - lastReport > 500_000_000 || (done == total && total >= 10_000) else { return nil }
-        lastReport = now
+        guard let total else { return due(finished: false) ? "\(label) \(done)" : nil }
+        guard due(finished: done == total && total >= 10_000) else { return nil }
         return "\(label) \(done)/\(total) (\(done * 100 / max(total, 1))%)"
+    }
+
+    /// Counts `count` items when the share of the work done is known some other way (bytes read).
+    public mutating func advance(by count: Int, fraction: Double) -> String? {
+        done += count
+        guard due(finished: false) else { return nil }
+        return "\(label) \(done) (\(Int(fraction * 100))%)"
+    }
+
+    private mutating func due(finished: Bool) -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - lastReport > 500_000_000 || finished else { return false }
+        lastReport = now
+        return true
     }
 }

@@ -100,12 +100,14 @@ public struct ReportImporter: Sendable {
     public func importCSV(_ path: String, mapping: ImportMapping, progress: (String) -> Void = { _ in }) async throws(ReportImportError) -> ReportImportSummary {
         let started = Date()
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
-        let table: CSVTable
-        do { table = try CSV.read(data) } catch { throw .unreadable(path: path, reason: error.description) }
+        // Read a chunk at a time: the first rows are being written while the rest is parsed.
+        var reader: CSVReader
+        do { reader = try CSVReader(data) } catch { throw .unreadable(path: path, reason: error.description) }
+        let header = reader.header
         let c = mapping.columns
         func column(_ name: String?) throws(ReportImportError) -> Int? {
             guard let name else { return nil }
-            guard let index = table.column(name) else { throw .missingColumn(name, available: table.header) }
+            guard let index = header.firstIndex(of: name) else { throw .missingColumn(name, available: header) }
             return index
         }
         let idColumn = try column(c.externalId)!, openedColumn = try column(c.requestedAt)!, statusColumn = try column(c.status)!
@@ -114,14 +116,9 @@ public struct ReportImporter: Sendable {
         let addressColumn = try column(c.address), zipColumn = try column(c.zipcode)
         guard let zone = TimeZone(identifier: mapping.timeZone) else { throw .mapping("unknown time zone '\(mapping.timeZone)'") }
         let times = LocalTimeParser(timeZone: zone)
-        progress("read \(table.rows.count) rows from \(path)")
+        progress("reading \(path) (\(data.count / 1_000_000) MB)")
 
         var summary = ReportImportSummary()
-        summary.rows = table.rows.count
-        let existing: Set<String>
-        do { existing = try await store.existingExternalIds(table.rows.compactMap { idColumn < $0.count ? $0[idColumn] : nil }) } catch {
-            throw .store(error.description)
-        }
         func reject(_ reason: String, _ row: Int) {
             summary.rejected[reason, default: (0, [])].count += 1
             if summary.rejected[reason]!.examples.count < 5 { summary.rejected[reason]!.examples.append(row) }
@@ -140,40 +137,57 @@ public struct ReportImporter: Sendable {
         var located: [(location: Coordinate, serviceCode: String)] = []
         var seen = Set<String>()
         var codes: [String: String] = [:]  // category → service code, worked out once per category
-        var ticker = ProgressTicker(total: table.rows.count, label: "imported")
+        var ticker = ProgressTicker(label: "rows read:")
 
-        for (index, row) in table.rows.enumerated() {
-            let n = index + 1
+        /// The report a row makes, or nil when the row is refused or stored already.
+        func report(_ row: [String], _ n: Int, existing: Set<String>) -> NewReport? {
             func field(_ i: Int?) -> String? {
                 guard let i, i < row.count else { return nil }
                 let v = row[i].trimmingWhitespace
                 return v.isEmpty ? nil : v
             }
-            guard let id = field(idColumn) else { reject("no \(c.externalId)", n); continue }
-            if existing.contains(id) { summary.alreadyThere += 1; continue }
-            guard seen.insert(id).inserted else { reject("\(c.externalId) repeated in the file", n); continue }
+            guard let id = field(idColumn) else { reject("no \(c.externalId)", n); return nil }
+            // Stored before this import (rows written by this one are in `seen`: a later chunk's
+            // lookup can find them, and they are repeats, not "already there").
+            if existing.contains(id) && !seen.contains(id) { summary.alreadyThere += 1; return nil }
+            guard seen.insert(id).inserted else { reject("\(c.externalId) repeated in the file", n); return nil }
             guard let lat = field(latColumn).flatMap(Double.init), let lon = field(lonColumn).flatMap(Double.init) else {
-                reject("no coordinates", n); continue
+                reject("no coordinates", n); return nil
             }
             let point = Coordinate(lon, lat)
-            guard DistrictLocator.isValid(point) else { reject("coordinates out of range", n); continue }
-            guard let district = locator.locate(point) else { reject("outside every district", n); continue }
-            guard let opened = field(openedColumn).flatMap(times.parse) else { reject("bad or missing \(c.requestedAt) time", n); continue }
+            guard DistrictLocator.isValid(point) else { reject("coordinates out of range", n); return nil }
+            guard let district = locator.locate(point) else { reject("outside every district", n); return nil }
+            guard let opened = field(openedColumn).flatMap(times.parse) else { reject("bad or missing \(c.requestedAt) time", n); return nil }
             guard let rawStatus = field(statusColumn), let statusName = mapping.statuses[rawStatus], let status = ReportStatus(rawValue: statusName) else {
-                reject("unknown status '\(field(statusColumn) ?? "")'", n); continue
+                reject("unknown status '\(field(statusColumn) ?? "")'", n); return nil
             }
             let closed = field(closedColumn).flatMap(times.parse)
             let category = field(categoryColumn) ?? ""
             if mapping.categories[category] == nil { summary.unmappedCategories[category, default: 0] += 1 }
             let code = codes[category] ?? { let c = mapping.serviceCode(for: category); codes[category] = c; return c }()
-            batch.append(NewReport(serviceCode: code, description: field(descriptionColumn) ?? "", location: point,
-                                   districtCode: district.code, address: field(addressColumn), zipcode: field(zipColumn),
-                                   requestedAt: opened, status: status, closedAt: status == .closed ? (closed ?? opened) : nil,
-                                   externalId: id, source: "import:\(mapping.name)"))
             located.append((point, code))
             summary.perDistrict[district.code, default: 0] += 1
-            if batch.count >= Self.batchSize { await flush() }
-            if let line = ticker.advance() { progress(line) }
+            return NewReport(serviceCode: code, description: field(descriptionColumn) ?? "", location: point,
+                             districtCode: district.code, address: field(addressColumn), zipcode: field(zipColumn),
+                             requestedAt: opened, status: status, closedAt: status == .closed ? (closed ?? opened) : nil,
+                             externalId: id, source: "import:\(mapping.name)")
+        }
+
+        while true {
+            let chunk: [[String]]
+            do { chunk = try reader.next(Self.batchSize) } catch { throw .unreadable(path: path, reason: error.description) }
+            if chunk.isEmpty { break }
+            let existing: Set<String>
+            do { existing = try await store.existingExternalIds(chunk.compactMap { idColumn < $0.count ? $0[idColumn] : nil }) } catch {
+                throw .store(error.description)
+            }
+            for row in chunk {
+                summary.rows += 1
+                guard let new = report(row, summary.rows, existing: existing) else { continue }
+                batch.append(new)
+                if batch.count >= Self.batchSize { await flush() }
+            }
+            if let line = ticker.advance(by: chunk.count, fraction: reader.fractionRead) { progress(line) }
         }
         await flush()
         await flush()

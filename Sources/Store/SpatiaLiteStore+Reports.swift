@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import GRDB
+import GRDBSQLite
 
 extension SpatiaLiteStore: ReportStore {
     /// The columns `report(_:)` reads, in the order it reads them by position.
@@ -36,15 +37,20 @@ extension SpatiaLiteStore: ReportStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, MakePoint(?, ?, 4326))
             """)
         // A report is last updated when it was made, or closed (imports bring closed ones).
-        let updated = r.closedAt ?? r.requestedAt
+        let updated = millis(r.closedAt ?? r.requestedAt)
         let c = r.contact
-        try statement.execute(arguments: [
-            r.externalId, r.serviceCode, r.status.rawValue, r.resolution?.rawValue, r.description,
-            encodeAttributes(r.attributes), r.districtCode, r.location.x, r.location.y, r.address, r.zipcode, r.mediaURL,
-            r.duplicateOf, millis(r.requestedAt), millis(updated), r.closedAt.map(millis), r.source,
-            c.email, c.phone, c.firstName, c.lastName, c.deviceId, c.accountId, r.location.x, r.location.y,
-        ])
-        return Report(id: db.lastInsertedRowID, details: r, updatedAt: date(millis(updated)))
+        // Bound through SQLite's C API: this runs for every report intake and import write
+        // (thousands a second on the writer's one thread), and GRDB's `StatementArguments`
+        // boxes each of the 25 values and allocates per row.
+        var row = RowBinder(statement.sqliteStatement)
+        row.bind(r.externalId); row.bind(r.serviceCode); row.bind(r.status.rawValue); row.bind(r.resolution?.rawValue)
+        row.bind(r.description); row.bind(encodeAttributes(r.attributes)); row.bind(r.districtCode)
+        row.bind(r.location.x); row.bind(r.location.y); row.bind(r.address); row.bind(r.zipcode); row.bind(r.mediaURL)
+        row.bind(r.duplicateOf); row.bind(millis(r.requestedAt)); row.bind(updated); row.bind(r.closedAt.map(millis)); row.bind(r.source)
+        row.bind(c.email); row.bind(c.phone); row.bind(c.firstName); row.bind(c.lastName); row.bind(c.deviceId); row.bind(c.accountId)
+        row.bind(r.location.x); row.bind(r.location.y)
+        try row.execute(db)
+        return Report(id: db.lastInsertedRowID, details: r, updatedAt: date(updated))
     }
 
     public func report(id: Int64) async throws(StoreError) -> Report? {
@@ -136,6 +142,40 @@ extension SpatiaLiteStore: ReportStore {
     static func decodeAttributes(_ text: String) -> [String: [String]] {
         guard text != "{}", let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String]] else { return [:] }
         return object
+    }
+}
+
+/// Binds a prepared statement's parameters in order, then runs it once.
+struct RowBinder {
+    private let statement: OpaquePointer
+    private var index: Int32 = 0
+    /// SQLite copies the text before `bind` returns (the Swift string's buffer is only lent).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ statement: OpaquePointer) { self.statement = statement }
+
+    mutating func bind(_ value: String?) {
+        index += 1
+        guard let value else { sqlite3_bind_null(statement, index); return }
+        value.withCString { sqlite3_bind_text(statement, index, $0, Int32(value.utf8.count), Self.transient) }
+    }
+
+    mutating func bind(_ value: Int64?) {
+        index += 1
+        if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+    }
+
+    mutating func bind(_ value: Double) {
+        index += 1
+        sqlite3_bind_double(statement, index, value)
+    }
+
+    /// Steps the statement to its end and resets it for the next row.
+    func execute(_ db: Database) throws {
+        defer { sqlite3_reset(statement) }
+        guard sqlite3_step(statement) == SQLITE_DONE else {
+            throw StoreError.database(String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
     }
 }
 

@@ -16,6 +16,18 @@ import Testing
         #expect(CSV.line(["a", "b,c"]) == "a,\"b,c\"\r\n")
     }
 
+    @Test func readsARecordAtATime() throws {
+        let text = "a,b\r\n1,\"x\ny\"\n\n2,\n3,z"
+        var reader = try CSVReader(Data(text.utf8))
+        #expect(reader.header == ["a", "b"])
+        #expect(try reader.next(2) == [["1", "x\ny"], ["2", ""]])
+        #expect(reader.fractionRead < 1)
+        #expect(try reader.next() == ["3", "z"])
+        #expect(reader.fractionRead == 1)
+        #expect(try reader.next() == nil && reader.next(5).isEmpty)
+        #expect(try CSV.read(Data(text.utf8)).rows == [["1", "x\ny"], ["2", ""], ["3", "z"]])
+    }
+
     @Test func errors() {
         #expect(throws: CSVError.empty) { try CSV.read(Data()) }
         #expect(throws: CSVError.unterminatedQuote(line: 2)) { try CSV.read(Data("a\n\"open\n".utf8)) }

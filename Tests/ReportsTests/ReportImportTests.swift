@@ -45,6 +45,27 @@ import Testing
         #expect(again.imported == 0 && again.alreadyThere == 3)  // ids 1 (twice) and 2
     }
 
+    /// The file is read and written a chunk at a time; an id repeated chunks later is still a
+    /// repeat (its first row may be stored by then), and a re-import finds every row stored.
+    @Test func chunksDoNotChangeTheOutcome() async throws {
+        let w = try await IntakeWorkspace()
+        let count = ReportImporter.batchSize * 2 + 7
+        var csv = "case_id,opened,closed,status,category,subject,reason,department,title,latitude,longitude,ward,neighborhood,council_district,street,zipcode,source\n"
+        for i in 1...count { csv += "\(i),2015-01-01T00:20:09,,Open,Sign Repair,,,,Row \(i),54.9,23.93,,,,,,\n" }
+        csv += "3,2015-01-03T10:00:00,,Open,Sign Repair,,,,Same id again,54.9,23.93,,,,,,\n"
+        let path = w.directory.appendingPathComponent("chunks.csv").path
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: path))
+        let importer = ReportImporter(store: w.store, locator: w.intake.locator)
+        var lines: [String] = []
+        let summary = try await importer.importCSV(path, mapping: try ImportMapping.load(Self.mapping)) { lines.append($0) }
+        #expect(summary.rows == count + 1 && summary.imported == count && summary.alreadyThere == 0)
+        #expect(summary.rejected["case_id repeated in the file"]?.examples == [count + 1])
+        #expect(try await w.store.reportCount() == count)
+        #expect(lines.first?.hasPrefix("reading \(path)") == true)
+        let again = try await importer.importCSV(path, mapping: try ImportMapping.load(Self.mapping))
+        #expect(again.imported == 0 && again.alreadyThere == count + 1)
+    }
+
     @Test func localTimesFollowTheZoneAndDaylightSaving() throws {
         let parser = LocalTimeParser(timeZone: try #require(TimeZone(identifier: "America/New_York")))
         let utc = ISO8601DateFormatter()
