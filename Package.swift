@@ -42,12 +42,15 @@ let package = Package(
         // JSON text written straight into bytes: the one JSON string escaper (Open311, the planning
         // register, the audit log's canonical form).
         .target(name: "JSONText"),
+        // Messages for people: a key, an English template and arguments, rendered in English for
+        // the API and in the visitor's language on the pages. No dependencies.
+        .target(name: "Messages"),
         // RFC 4180 CSV reading and writing (district lookup in batch, later 311 imports).
         .target(name: "CSV"),
         // Districts: import (read, reproject, repair, check topology) and point location.
         .target(name: "Districts", dependencies: ["Geo", "Store", "CSV"]),
         // Reports: the service catalogue, intake, the status workflow.
-        .target(name: "Reports", dependencies: ["Districts", "Store", "Geo", "CSV", "JSONText"]),
+        .target(name: "Reports", dependencies: ["Districts", "Store", "Geo", "CSV", "JSONText", "Messages"]),
         // Map clusters per zoom (free or per district) and hotspot analysis (DBSCAN in metres).
         // Pure computation over points: no SQL, no HTTP.
         .target(name: "Clusters", dependencies: ["Geo"]),
@@ -59,7 +62,7 @@ let package = Package(
         // Planning consultations: plans, stages and their rules, comments, moderation, answers,
         // the authorization table, the audit chain's checks, reports (JSON, CSV, PDF via Cairo).
         .target(name: "Planning", dependencies: [
-            "Store", "Geo", "CSV", "CCairo", "JSONText", "Mail", .product(name: "Crypto", package: "swift-crypto"),
+            "Store", "Geo", "CSV", "CCairo", "JSONText", "Mail", "Messages", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Outgoing mail: RFC 5322 messages and an SMTP client for the city's mail relay.
         .target(name: "Mail", dependencies: [
@@ -71,14 +74,14 @@ let package = Package(
         // staff workspace, rendered on the server from the Mustache templates and translations
         // under Data/web. Goes through Reports, Planning and Staff for every rule.
         .target(name: "Web", dependencies: [
-            "Districts", "Reports", "Staff", "Store", "Planning", "Geo",
+            "Districts", "Reports", "Staff", "Store", "Planning", "Geo", "Messages",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
-            "Clusters", "Districts", "Maps", "Reports", "Staff", "Store", "Planning", "JSONText", "Web",
+            "Clusters", "Districts", "Maps", "Reports", "Staff", "Store", "Planning", "JSONText", "Web", "Messages",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -95,11 +98,12 @@ let package = Package(
         .testTarget(name: "SystemLibrariesTests", dependencies: ["CSpatiaLite", "CProj", "CGEOS", "CCairo"]),
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
+        .testTarget(name: "MessagesTests", dependencies: ["Messages"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Geo", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV", "TestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo", "JSONText", "TestSupport"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo", "Mail", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo", "JSONText", "Messages", "TestSupport"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo", "Mail", "Messages", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         // What several test targets share: where the repository and the shared data are, and
         // real local servers to test against (SMTP).
@@ -110,7 +114,7 @@ let package = Package(
             "Server", "Clusters", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Server", "Store", "Planning", "Reports", "Staff",
+            "Web", "Server", "Store", "Planning", "Reports", "Staff", "Messages",
             .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),
         // Runs the built `miestas` binary as a user would.

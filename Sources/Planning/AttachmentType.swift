@@ -19,6 +19,4 @@ public enum AttachmentType: String, Sendable, CaseIterable {
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         return nil
     }
-
-    public static let accepted = "a PDF, JPEG or PNG file"
 }

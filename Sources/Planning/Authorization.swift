@@ -1,3 +1,4 @@
+import Messages
 import Store
 
 /// Everyone who may call the planning API: residents (no login) and the staff roles.
@@ -72,8 +73,8 @@ public enum Authorization {
     /// Throws the right refusal for `actor` and `action`.
     public static func check(_ actor: PlanActor, _ action: PlanAction) throws {
         guard !allows(actor.audience, action) else { return }
-        let who = (table[action] ?? []).map(\.rawValue).sorted().joined(separator: ", ")
-        if actor.role == nil { throw PlanningError.signInRequired("sign in: this takes one of: \(who)") }
-        throw PlanningError.forbidden("a \(actor.audience.rawValue) may not do this; it takes one of: \(who)")
+        let who = MessageArgument.terms((table[action] ?? []).sorted { $0.rawValue < $1.rawValue })
+        if actor.role == nil { throw PlanningError.signInRequired(.signInRequired, ["roles": who]) }
+        throw PlanningError.forbidden(.forbiddenForAudience, ["audience": .term(actor.audience), "roles": who])
     }
 }

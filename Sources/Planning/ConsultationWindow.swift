@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import Store
 
 /// The consultation's start and end. Whether comments are accepted is derived from the clock
@@ -20,9 +21,9 @@ public struct ConsultationWindow: Sendable, Hashable {
 
     /// Refuses a window that ends before it starts or is shorter than `minimumDays`.
     public func validate(minimumDays: Double) throws {
-        guard end > start else { throw PlanningError.invalid("the consultation must end after it starts") }
+        guard end > start else { throw PlanningError.invalid(.windowEndsBeforeStart) }
         guard days + 1e-9 >= minimumDays else {
-            throw PlanningError.invalid(String(format: "the consultation must last at least %g days; this one lasts %.2f", minimumDays, days))
+            throw PlanningError.invalid(.windowTooShort, ["minimum": .number(minimumDays), "days": .number(days)])
         }
     }
 }
@@ -39,18 +40,18 @@ extension Plan {
     }
 
     /// Why a comment is refused at `now`, or nil when it is accepted.
-    public func commentRefusal(at now: Date) -> String? {
+    public func commentRefusal(at now: Date) -> Message? {
         let iso = ISO8601DateFormatter()
         switch stage {
-        case .draft: return "the plan is a draft: its consultation has not been opened, so no comments are accepted yet"
+        case .draft: return Message(PlanningText.draftNoComments)
         case .consultation:
-            guard let window else { return "the consultation has no start and end" }
+            guard let window else { return Message(PlanningText.consultationNoWindow) }
             switch window.state(at: now) {
-            case .upcoming: return "the consultation opens at \(iso.string(from: window.start)); no comments are accepted before then"
-            case .closed: return "the consultation closed at \(iso.string(from: window.end)); no more comments are accepted"
+            case .upcoming: return Message(PlanningText.consultationUpcoming, ["start": .text(iso.string(from: window.start))])
+            case .closed: return Message(PlanningText.consultationClosed, ["end": .text(iso.string(from: window.end))])
             case .open: return nil
             }
-        default: return "the consultation is over: the plan is in the \(stage.rawValue) stage, where no comments are accepted"
+        default: return Message(PlanningText.consultationOver, ["stage": .term(stage)])
         }
     }
 }

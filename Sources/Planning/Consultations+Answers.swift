@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import Messages
 import Store
 
 extension Consultations {
@@ -11,18 +12,18 @@ extension Consultations {
         let plan = try await plan(id: comment.planId)
         let me = actor.auditName
         guard plan.architects.contains(me) else {
-            throw PlanningError.forbidden("\(me) is not an architect of plan \(plan.id) and cannot answer its comments")
+            throw PlanningError.forbidden(.notPlanArchitect, ["user": .text(me), "plan": .number(plan.id)])
         }
         if let assigned = comment.architect, assigned != me {
-            throw PlanningError.forbidden("comment \(comment.id) is assigned to \(assigned)")
+            throw PlanningError.forbidden(.commentAssignedToOther, ["id": .number(comment.id), "architect": .text(assigned)])
         }
         guard StageRules.answeringStages.contains(plan.stage) else {
-            throw PlanningError.conflict("answers are written in the consultation, hearing and answering stages; the plan is in \(plan.stage.rawValue)")
+            throw PlanningError.conflict(.answerNotInStage, ["stage": .term(plan.stage)])
         }
         guard comment.status == .published else {
-            throw PlanningError.conflict("comment \(comment.id) is \(comment.status.rawValue): only published comments are answered")
+            throw PlanningError.conflict(.commentNotPublished, ["id": .number(comment.id), "status": .term(comment.status)])
         }
-        if comment.answer?.publishedAt != nil { throw PlanningError.conflict("the answer to comment \(comment.id) is published and cannot change") }
+        if comment.answer?.publishedAt != nil { throw PlanningError.conflict(.answerPublishedFixed, ["id": .number(comment.id)]) }
         let decision = try Self.parse(AnswerDecision.self, input.decision, field: "decision")
         let reasoning = try Self.text(input.reasoning, field: "reasoning", max: 10_000)
         let at = now
@@ -45,26 +46,26 @@ extension Consultations {
         try Authorization.check(actor, .publishAnswers)
         let plan = try await plan(id: planId)
         guard StageRules.answeringStages.contains(plan.stage) else {
-            throw PlanningError.conflict("answers are published in the consultation, hearing and answering stages; the plan is in \(plan.stage.rawValue)")
+            throw PlanningError.conflict(.publishNotInStage, ["stage": .term(plan.stage)])
         }
         let comments: [PlanComment]
         do { comments = try await store.comments(planId: planId, publishedOnly: false, includeHidden: true) } catch { throw PlanningError.from(error) }
         let drafted = comments.filter { $0.answer != nil && $0.answer?.publishedAt == nil }
         var chosen: [PlanComment]
         if let ids {
-            guard !ids.isEmpty else { throw PlanningError.invalid("\"ids\" must not be empty (leave it out to publish every drafted answer)") }
+            guard !ids.isEmpty else { throw PlanningError.invalid(.idsEmpty) }
             let byId = Dictionary(comments.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             chosen = []
             for id in Set(ids).sorted() {
-                guard let c = byId[id] else { throw PlanningError.notFound("comment \(id) is not a comment on plan \(planId)") }
-                guard let a = c.answer else { throw PlanningError.conflict("comment \(id) has no drafted answer") }
-                guard a.publishedAt == nil else { throw PlanningError.conflict("the answer to comment \(id) is published already") }
+                guard let c = byId[id] else { throw PlanningError.notFound(.commentNotOnPlan, ["id": .number(id), "plan": .number(planId)]) }
+                guard let a = c.answer else { throw PlanningError.conflict(.noDraftedAnswer, ["id": .number(id)]) }
+                guard a.publishedAt == nil else { throw PlanningError.conflict(.answerPublishedAlready, ["id": .number(id)]) }
                 chosen.append(c)
             }
         } else {
             chosen = drafted
         }
-        guard !chosen.isEmpty else { throw PlanningError.conflict("there are no drafted answers to publish") }
+        guard !chosen.isEmpty else { throw PlanningError.conflict(.nothingToPublish) }
         let at = now
         let link = (settings.publicURL ?? "") + "/api/v1/plans/\(planId)/comments"
         var audit: [AuditRecord] = []

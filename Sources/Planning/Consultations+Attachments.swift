@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import Store
 
 extension Consultations {
@@ -8,17 +9,17 @@ extension Consultations {
                               by actor: PlanActor) async throws -> PlanAttachment {
         try Authorization.check(actor, .uploadAttachment)
         let plan = try await plan(id: planId)
-        guard plan.stage != .archived else { throw PlanningError.conflict("an archived plan takes no more attachments") }
+        guard plan.stage != .archived else { throw PlanningError.conflict(.archivedPlanNoAttachments) }
         let role = try role.map { try Self.parse(PlanAttachment.Role.self, $0, field: "role") } ?? .document
         let title = try Self.text(title ?? "", field: "title", max: 300, required: false)
-        guard !bytes.isEmpty else { throw PlanningError.invalid("send the file as the request body") }
+        guard !bytes.isEmpty else { throw PlanningError.invalid(.fileMissing) }
         guard bytes.count <= settings.maxAttachmentBytes else {
-            throw PlanningError.tooLarge("the file is \(bytes.count) bytes; at most \(settings.maxAttachmentBytes) are allowed")
+            throw PlanningError.tooLarge(.fileTooLarge, ["size": .number(bytes.count), "max": .number(settings.maxAttachmentBytes)])
         }
-        guard let type = AttachmentType.detect(bytes) else { throw PlanningError.invalid("the file must be \(AttachmentType.accepted)") }
+        guard let type = AttachmentType.detect(bytes) else { throw PlanningError.invalid(.fileWrongType) }
         if let declared = declaredType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
            declared != "application/octet-stream", declared != type.rawValue {
-            throw PlanningError.invalid("the file is \(type.rawValue) but was sent as \(declared)")
+            throw PlanningError.invalid(.fileTypeMismatch, ["type": .text(type.rawValue), "declared": .text(declared)])
         }
         let file: String
         do { file = try media.store(bytes, fileExtension: type.fileExtension) } catch { throw PlanningError.from(error) }
@@ -41,7 +42,7 @@ extension Consultations {
     public func attachment(id: Int64) async throws -> (PlanAttachment, URL) {
         let found: PlanAttachment?
         do { found = try await store.attachment(id: id) } catch { throw PlanningError.from(error) }
-        guard let found, let url = media.file(named: found.file) else { throw PlanningError.notFound("attachment \(id) not found") }
+        guard let found, let url = media.file(named: found.file) else { throw PlanningError.notFound(.attachmentNotFound, ["id": .number(id)]) }
         return (found, url)
     }
 
@@ -49,7 +50,7 @@ extension Consultations {
     public func commentAttachment(commentId: Int64) async throws -> (contentType: String, url: URL) {
         let c = try await comment(id: commentId)
         guard c.status == .published, let file = c.attachment, let type = c.attachmentType, let url = media.file(named: file) else {
-            throw PlanningError.notFound("comment \(commentId) has no public attachment")
+            throw PlanningError.notFound(.commentAttachmentNotFound, ["id": .number(commentId)])
         }
         return (type, url)
     }

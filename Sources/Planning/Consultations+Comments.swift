@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Mail
+import Messages
 import Store
 
 extension Consultations {
@@ -19,19 +20,19 @@ extension Consultations {
         if let value = input.location, value != .null {
             let g = try GeometryInput.location(value)
             guard try GeometryInput.isNear(g, to: plan.area, metres: settings.commentMaxDistanceMetres) else {
-                throw PlanningError.invalid(String(format: "location lies more than %g m from the plan area", settings.commentMaxDistanceMetres))
+                throw PlanningError.invalid(.locationTooFar, ["metres": .number(settings.commentMaxDistanceMetres)])
             }
             location = g
         }
         var file: String? = nil, fileType: AttachmentType? = nil
         if let encoded = input.attachment, !encoded.isEmpty {
             guard let bytes = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
-                throw PlanningError.invalid("attachment must be base64-encoded")
+                throw PlanningError.invalid(.attachmentNotBase64)
             }
             guard bytes.count <= settings.maxCommentAttachmentBytes else {
-                throw PlanningError.tooLarge("the attachment is \(bytes.count) bytes; at most \(settings.maxCommentAttachmentBytes) are allowed")
+                throw PlanningError.tooLarge(.commentAttachmentTooLarge, ["size": .number(bytes.count), "max": .number(settings.maxCommentAttachmentBytes)])
             }
-            guard let type = AttachmentType.detect(bytes) else { throw PlanningError.invalid("attachment must be \(AttachmentType.accepted)") }
+            guard let type = AttachmentType.detect(bytes) else { throw PlanningError.invalid(.commentAttachmentWrongType) }
             do { file = try media.store([UInt8](bytes), fileExtension: type.fileExtension) } catch { throw PlanningError.from(error) }
             fileType = type
         }
@@ -53,7 +54,7 @@ extension Consultations {
     public func comment(id: Int64) async throws -> PlanComment {
         let found: PlanComment?
         do { found = try await store.comment(id: id) } catch { throw PlanningError.from(error) }
-        guard let found else { throw PlanningError.notFound("comment \(id) not found") }
+        guard let found else { throw PlanningError.notFound(.commentNotFound, ["id": .number(id)]) }
         return found
     }
 
@@ -81,7 +82,7 @@ extension Consultations {
         let comment = try await comment(id: commentId)
         let plan = try await plan(id: comment.planId)
         guard StageRules.answeringStages.contains(plan.stage) else {
-            throw PlanningError.conflict("comments can be moderated in the consultation, hearing and answering stages; the plan is in \(plan.stage.rawValue)")
+            throw PlanningError.conflict(.moderationNotInStage, ["stage": .term(plan.stage)])
         }
         var updated = comment
         let logged: String
@@ -96,25 +97,25 @@ extension Consultations {
             updated.hiddenReason = try Self.text(input.reason ?? "", field: "reason", max: 1_000)
         case "duplicate":
             logged = "comment marked duplicate"
-            guard let original = input.duplicate_of else { throw PlanningError.invalid("\"duplicate_of\" must name the original comment's id") }
-            guard original != comment.id else { throw PlanningError.invalid("a comment cannot be a duplicate of itself") }
+            guard let original = input.duplicate_of else { throw PlanningError.invalid(.duplicateOfMissing) }
+            guard original != comment.id else { throw PlanningError.invalid(.duplicateOfItself) }
             let target: PlanComment?
             do { target = try await store.comment(id: original) } catch { throw PlanningError.from(error) }
             guard let target, target.planId == comment.planId else {
-                throw PlanningError.invalid("duplicate_of: comment \(original) is not a comment on plan \(comment.planId)")
+                throw PlanningError.invalid(.duplicateOfOtherPlan, ["original": .number(original), "plan": .number(comment.planId)])
             }
             if let root = target.duplicateOf {
-                throw PlanningError.invalid("comment \(original) is itself a duplicate of \(root): mark this one a duplicate of \(root)")
+                throw PlanningError.invalid(.duplicateOfDuplicate, ["original": .number(original), "root": .number(root)])
             }
             updated.duplicateOf = original
         case "assign":
             logged = "comment assigned"
             guard let name = input.architect, plan.architects.contains(name) else {
-                throw PlanningError.invalid("\"architect\" must be one of the plan's architects: \(plan.architects.joined(separator: ", "))")
+                throw PlanningError.invalid(.assignNotArchitect, ["architects": .list(plan.architects.map(MessageArgument.text))])
             }
             updated.architect = name
         default:
-            throw PlanningError.invalid("\"action\" must be one of: publish, hide, duplicate, assign")
+            throw PlanningError.invalid(.unknownModerationAction)
         }
         guard updated != comment else { return comment }
         let audit = AuditRecord(planId: plan.id, actor: actor.auditName, action: logged,
@@ -133,7 +134,7 @@ extension Consultations {
     static func email(_ value: String) throws -> String {
         let email = value.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let address = try? MailAddress(email), address.domain.contains("."), !address.domain.hasSuffix(".") else {
-            throw PlanningError.invalid("email must be an email address (it is used only to send the answer and is never published)")
+            throw PlanningError.invalid(.emailInvalid)
         }
         return email
     }

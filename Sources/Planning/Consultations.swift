@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Geo
+import Messages
 import Store
 
 /// The planning service: every request about plans goes through here, which checks the
@@ -63,19 +64,19 @@ public struct Consultations: Sendable {
     public func plan(id: Int64) async throws -> Plan {
         let found: Plan?
         do { found = try await store.plan(id: id) } catch { throw PlanningError.from(error) }
-        guard let found else { throw PlanningError.notFound("plan \(id) not found") }
+        guard let found else { throw PlanningError.notFound(.planNotFound, ["id": .number(id)]) }
         return try await observed(found)
     }
 
     public func update(planId: Int64, _ patch: PlanPatch, by actor: PlanActor) async throws -> Plan {
         try Authorization.check(actor, .editPlan)
         let plan = try await plan(id: planId)
-        guard plan.stage != .archived else { throw PlanningError.conflict("an archived plan cannot change") }
+        guard plan.stage != .archived else { throw PlanningError.conflict(.archivedPlanCannotChange) }
         var updated = plan
         var before: [String: JSONValue] = [:], after: [String: JSONValue] = [:]
         let touchesDocument = patch.title != nil || patch.description != nil || patch.kind != nil || patch.area != nil
         if touchesDocument && !StageRules.editableStages.contains(plan.stage) {
-            throw PlanningError.conflict("the plan's title, description, kind and area can change only in the draft, answering or revised stage; it is in \(plan.stage.rawValue)")
+            throw PlanningError.conflict(.documentFixedInStage, ["stage": .term(plan.stage)])
         }
         if let t = patch.title {
             updated.title = try Self.text(t, field: "title", max: 300)
@@ -103,7 +104,7 @@ public struct Consultations: Sendable {
         }
         if let names = patch.architects {
             guard [.draft, .consultation, .hearing, .answering, .revised].contains(plan.stage) else {
-                throw PlanningError.conflict("architects can change only until the plan is submitted; it is \(plan.stage.rawValue)")
+                throw PlanningError.conflict(.architectsFixedAfterSubmission, ["stage": .term(plan.stage)])
             }
             updated.architects = try await validArchitects(names)
             before["architects"] = .array(plan.architects.sorted().map(JSONValue.string))
@@ -111,7 +112,7 @@ public struct Consultations: Sendable {
         }
         if let times = patch.consultation {
             guard plan.stage == .draft else {
-                throw PlanningError.conflict("the consultation's start and end are fixed once it is opened (the plan is in \(plan.stage.rawValue))")
+                throw PlanningError.conflict(.windowFixedOnceOpened, ["stage": .term(plan.stage)])
             }
             let window = try ISOTime.window(times)
             try window.validate(minimumDays: settings.minConsultationDays)
@@ -132,7 +133,7 @@ public struct Consultations: Sendable {
         try Authorization.check(actor, .addVersion)
         let plan = try await plan(id: planId)
         guard StageRules.versionStages.contains(plan.stage) else {
-            throw PlanningError.conflict("a new version can be published in the draft, answering or revised stage; the plan is in \(plan.stage.rawValue)")
+            throw PlanningError.conflict(.versionNotInStage, ["stage": .term(plan.stage)])
         }
         let note = try Self.text(input.note ?? "", field: "note", max: 2_000, required: false)
         let at = now
@@ -155,13 +156,13 @@ public struct Consultations: Sendable {
     public func transition(planId: Int64, _ input: TransitionInput, by actor: PlanActor) async throws -> Plan {
         try Authorization.check(actor, .transition)
         guard let to = PlanStage(rawValue: input.to) else {
-            throw PlanningError.invalid("\"to\" must be one of: \(PlanStage.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw PlanningError.invalid(.unknownStage, ["stages": .terms(PlanStage.allCases)])
         }
         let plan = try await plan(id: planId)
         var hearing: Hearing? = nil
         if to == .hearing, input.date != nil || input.place != nil {
             guard let text = input.date, let date = ISOTime.parse(text) else {
-                throw PlanningError.invalid("the hearing's \"date\" must be ISO 8601 with an offset, e.g. 2026-12-20T17:00:00+02:00")
+                throw PlanningError.invalid(.hearingDateFormat)
             }
             hearing = Hearing(date: date, place: try Self.text(input.place ?? "", field: "place", max: 500))
         }
@@ -236,7 +237,7 @@ public struct Consultations: Sendable {
         // Another request changed the plan first (perhaps recording this very change): read it again.
         let again: Plan?
         do { again = try await store.plan(id: plan.id) } catch { throw PlanningError.from(error) }
-        guard let again else { throw PlanningError.notFound("plan \(plan.id) not found") }
+        guard let again else { throw PlanningError.notFound(.planNotFound, ["id": .number(plan.id)]) }
         return again
     }
 
@@ -253,23 +254,23 @@ public struct Consultations: Sendable {
         do { known = try await users.users() } catch { throw PlanningError.from(error) }
         for name in names {
             guard let user = known.first(where: { $0.username == name && $0.disabledAt == nil }) else {
-                throw PlanningError.invalid("architects: there is no staff user '\(name)'")
+                throw PlanningError.invalid(.noSuchArchitect, ["name": .text(name)])
             }
-            guard user.role == .architect else { throw PlanningError.invalid("architects: '\(name)' is a \(user.role.rawValue), not an architect") }
+            guard user.role == .architect else { throw PlanningError.invalid(.notAnArchitect, ["name": .text(name), "role": .term(user.role)]) }
         }
         return Array(Set(names)).sorted()
     }
 
     static func text(_ value: String, field: String, max: Int, required: Bool = true) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        if required && trimmed.isEmpty { throw PlanningError.invalid("\(field) must not be empty") }
-        guard trimmed.count <= max else { throw PlanningError.invalid("\(field) is \(trimmed.count) characters long; at most \(max) are allowed") }
+        if required && trimmed.isEmpty { throw PlanningError.invalid(.fieldEmpty, ["field": .field(field)]) }
+        guard trimmed.count <= max else { throw PlanningError.invalid(.fieldTooLong, ["field": .field(field), "length": .number(trimmed.count), "max": .number(max)]) }
         return trimmed
     }
 
-    static func parse<T: RawRepresentable & CaseIterable>(_ type: T.Type, _ value: String, field: String) throws -> T where T.RawValue == String {
+    static func parse<T: MessageTerm & CaseIterable>(_ type: T.Type, _ value: String, field: String) throws -> T {
         guard let v = T(rawValue: value) else {
-            throw PlanningError.invalid("\(field) must be one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw PlanningError.invalid(.fieldNotOneOf, ["field": .field(field), "values": .terms(T.allCases)])
         }
         return v
     }

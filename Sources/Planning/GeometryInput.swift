@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import Messages
 
 /// GeoJSON geometries sent to the API: in EPSG:4326 by default, or in the CRS named by a
 /// 2008-style `"crs": {"type": "name", "properties": {"name": "EPSG:3346"}}` member, and
@@ -7,38 +8,38 @@ import Geo
 public enum GeometryInput {
     /// Parses `value` and brings it to EPSG:4326. `field` names it in error messages.
     public static func parse(_ value: JSONValue, field: String) throws -> Geometry {
-        guard case .object(var object) = value else { throw PlanningError.invalid("\(field) must be a GeoJSON geometry object") }
+        guard case .object(var object) = value else { throw PlanningError.invalid(.notGeometryObject, ["field": .field(field)]) }
         var crsName: String? = nil
         if let crs = object.removeValue(forKey: "crs") {
             guard case .object(let c) = crs, case .object(let props)? = c["properties"] else {
-                throw PlanningError.invalid("\(field).crs must be {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:...\"}}")
+                throw PlanningError.invalid(.crsShape, ["field": .field(field)])
             }
             crsName = props["name"]?.text ?? props["code"]?.text.map { "EPSG:\($0)" }
-            guard crsName != nil else { throw PlanningError.invalid("\(field).crs.properties needs a \"name\"") }
+            guard crsName != nil else { throw PlanningError.invalid(.crsNeedsName, ["field": .field(field)]) }
         }
         var geometry: Geometry
         do { geometry = try GeoJSON.decodeGeometry(GeoJSON.encode(JSONValue.object(object))) } catch {
-            throw PlanningError.invalid("\(field): \(error)")
+            throw PlanningError.invalid(.geometryUnreadable, ["field": .field(field), "detail": .text("\(error)")])
         }
         if let crsName {
             do {
                 let crs = try CRS(crsName)
                 if crs != .wgs84 { geometry = try CoordinateTransformer(from: crs, to: .wgs84).transform(geometry) }
             } catch {
-                throw PlanningError.invalid("\(field): \(error)")
+                throw PlanningError.invalid(.geometryUnreadable, ["field": .field(field), "detail": .text("\(error)")])
             }
         }
         var outOfRange = false
         geometry.forEachCoordinate { c in if !(-180...180).contains(c.x) || !(-90...90).contains(c.y) { outOfRange = true } }
-        guard !outOfRange else { throw PlanningError.invalid("\(field): coordinates must be longitude/latitude within ±180/±90 (or name the CRS with \"crs\")") }
-        guard !geometry.isEmpty else { throw PlanningError.invalid("\(field) is empty") }
+        guard !outOfRange else { throw PlanningError.invalid(.coordinatesOutOfRange, ["field": .field(field)]) }
+        guard !geometry.isEmpty else { throw PlanningError.invalid(.geometryEmpty, ["field": .field(field)]) }
         return geometry
     }
 
     /// A valid Polygon or MultiPolygon, as the plan's area.
     public static func area(_ value: JSONValue) throws -> Geometry {
         let g = try parse(value, field: "area")
-        guard g.isPolygonal else { throw PlanningError.invalid("area must be a Polygon or MultiPolygon, not a \(g.typeName)") }
+        guard g.isPolygonal else { throw PlanningError.invalid(.areaNotPolygonal, ["type": .text(g.typeName)]) }
         try checkValid(g, field: "area")
         return .multiPolygon(g.polygons)
     }
@@ -49,21 +50,21 @@ public enum GeometryInput {
         switch g {
         case .point: return g
         case .polygon: try checkValid(g, field: "location"); return g
-        default: throw PlanningError.invalid("location must be a Point or a Polygon, not a \(g.typeName)")
+        default: throw PlanningError.invalid(.locationNotPointOrPolygon, ["type": .text(g.typeName)])
         }
     }
 
     static func checkValid(_ g: Geometry, field: String) throws {
         for p in g.polygons {
             for ring in p.rings where ring.count < 4 || ring.first != ring.last {
-                throw PlanningError.invalid("\(field): every ring needs at least 4 positions and must end where it starts")
+                throw PlanningError.invalid(.ringNotClosed, ["field": .field(field)])
             }
         }
         do {
             let geos = try GeosContext().geometry(g)
-            guard geos.isValid else { throw PlanningError.invalid("\(field) is not a valid geometry: \(geos.validityReason)") }
+            guard geos.isValid else { throw PlanningError.invalid(.geometryInvalid, ["field": .field(field), "reason": .text(geos.validityReason)]) }
         } catch let e as PlanningError { throw e } catch {
-            throw PlanningError.invalid("\(field): \(error)")
+            throw PlanningError.invalid(.geometryUnreadable, ["field": .field(field), "detail": .text("\(error)")])
         }
     }
 
@@ -83,7 +84,7 @@ public enum GeometryInput {
             let zone = try metric.project(area).buffer(max(metres, 0.001))
             return zone.covers(try metric.project(location))
         } catch {
-            throw PlanningError.invalid("location cannot be measured against the plan area: \(error)")
+            throw PlanningError.invalid(.locationUnmeasurable, ["detail": .text("\(error)")])
         }
     }
 }

@@ -30,10 +30,10 @@ final class PDFCanvas {
         }
         guard let s = cairo_pdf_surface_create_for_stream(write, Unmanaged.passUnretained(sink).toOpaque(), Self.width, Self.height),
               cairo_surface_status(s) == CAIRO_STATUS_SUCCESS else {
-            throw PlanningError.unavailable("Cairo cannot create a PDF surface")
+            throw PlanningError.unavailable(.pdfSurfaceFailed)
         }
         surface = s
-        guard let c = cairo_create(s) else { cairo_surface_destroy(s); throw PlanningError.unavailable("Cairo cannot draw") }
+        guard let c = cairo_create(s) else { cairo_surface_destroy(s); throw PlanningError.unavailable(.pdfDrawFailed) }
         cr = c
         y = margin
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "Miestas")
@@ -52,7 +52,7 @@ final class PDFCanvas {
     func finish() throws -> [UInt8] {
         drawFooter()
         cairo_surface_finish(surface)
-        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { throw PlanningError.unavailable("Cairo failed to write the PDF") }
+        guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { throw PlanningError.unavailable(.pdfWriteFailed) }
         return sink.bytes
     }
 

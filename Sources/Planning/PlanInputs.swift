@@ -95,8 +95,8 @@ public enum ISOTime {
     }
 
     static func window(_ times: ConsultationTimes) throws -> ConsultationWindow {
-        guard let start = parse(times.start) else { throw PlanningError.invalid("consultation.start must be ISO 8601 with an offset, e.g. 2026-12-01T09:00:00+02:00") }
-        guard let end = parse(times.end) else { throw PlanningError.invalid("consultation.end must be ISO 8601 with an offset, e.g. 2026-12-15T17:00:00+02:00") }
+        guard let start = parse(times.start) else { throw PlanningError.invalid(.consultationStartFormat) }
+        guard let end = parse(times.end) else { throw PlanningError.invalid(.consultationEndFormat) }
         return ConsultationWindow(start: start, end: end)
     }
 }

@@ -1,34 +1,48 @@
+import Messages
 import Store
 
-/// Why a planning request was refused, each with a message for the person who sent it.
-/// `Server` maps them to HTTP: 400, 401, 403, 404, 409, 413, 503.
+/// Why a planning request was refused, each with a message for the person who sent it (its
+/// templates are `PlanningText`). `status` (in Web, for the API and the pages) maps them to HTTP:
+/// 400, 401, 403, 404, 409, 413, 503.
 public enum PlanningError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The input is malformed or breaks a limit (400).
-    case invalid(String)
+    case invalid(Message)
     /// The action needs a signed-in staff member (401).
-    case signInRequired(String)
+    case signInRequired(Message)
     /// The signed-in user may not do this (403).
-    case forbidden(String)
+    case forbidden(Message)
     /// No such plan, comment or attachment (404).
-    case notFound(String)
+    case notFound(Message)
     /// The plan's stage or state does not allow it now (409).
-    case conflict(String)
+    case conflict(Message)
     /// An upload is larger than allowed (413).
-    case tooLarge(String)
+    case tooLarge(Message)
     /// The store failed (503).
-    case unavailable(String)
+    case unavailable(Message)
 
-    public var description: String {
+    public static func invalid(_ text: PlanningText, _ arguments: [String: MessageArgument] = [:]) -> PlanningError { .invalid(Message(text, arguments)) }
+    public static func signInRequired(_ text: PlanningText, _ arguments: [String: MessageArgument] = [:]) -> PlanningError { .signInRequired(Message(text, arguments)) }
+    public static func forbidden(_ text: PlanningText, _ arguments: [String: MessageArgument] = [:]) -> PlanningError { .forbidden(Message(text, arguments)) }
+    public static func notFound(_ text: PlanningText, _ arguments: [String: MessageArgument] = [:]) -> PlanningError { .notFound(Message(text, arguments)) }
+    public static func conflict(_ text: PlanningText, _ arguments: [String: MessageArgument] = [:]) -> PlanningError { .conflict(Message(text, arguments)) }
+    public static func tooLarge(_ text: PlanningText, _ arguments: [String: MessageArgument] = [:]) -> PlanningError { .tooLarge(Message(text, arguments)) }
+    public static func unavailable(_ text: PlanningText, _ arguments: [String: MessageArgument] = [:]) -> PlanningError { .unavailable(Message(text, arguments)) }
+
+    /// The message, to render in a language.
+    public var message: Message {
         switch self {
-        case .invalid(let s), .signInRequired(let s), .forbidden(let s), .notFound(let s), .conflict(let s), .tooLarge(let s),
-             .unavailable(let s): s
+        case .invalid(let m), .signInRequired(let m), .forbidden(let m), .notFound(let m), .conflict(let m), .tooLarge(let m),
+             .unavailable(let m): m
         }
     }
+
+    /// The message in English.
+    public var description: String { message.description }
 
     /// A store failure: a lost race is a conflict, anything else means the store is unavailable.
     static func from(_ error: Error) -> PlanningError {
         if let e = error as? PlanningError { return e }
-        if case .conflict(let reason) = error as? StoreError { return .conflict(reason) }
-        return .unavailable("\(error)")
+        if case .conflict(let reason) = error as? StoreError { return .conflict(.changedMeanwhile, ["reason": .text(reason)]) }
+        return .unavailable(.storeFailed, ["detail": .text("\(error)")])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import Store
 
 /// One allowed move between stages: who may make it and what must hold first.
@@ -54,45 +55,45 @@ public enum StageRules {
     /// missing stage data.
     public static func check(_ plan: Plan, to: PlanStage, by actor: PlanActor, hearing: Hearing?, facts: TransitionFacts) throws {
         guard let t = transition(from: plan.stage, to: to) else {
-            let next = transitions.filter { $0.from == plan.stage }.map(\.to.rawValue)
-            let options = next.isEmpty ? "none: it is the last stage" : next.joined(separator: " or ")
-            throw PlanningError.conflict("a plan in the \(plan.stage.rawValue) stage cannot move to \(to.rawValue); it can move to: \(options)")
+            let next = transitions.filter { $0.from == plan.stage }.map(\.to)
+            if next.isEmpty { throw PlanningError.conflict(.stageIsLast, ["from": .term(plan.stage), "to": .term(to)]) }
+            throw PlanningError.conflict(.stageMoveNotAllowed, ["from": .term(plan.stage), "to": .term(to), "options": .terms(next)])
         }
         guard let role = actor.role, t.who.contains(role) else {
-            let who = t.who.map(\.rawValue).sorted().joined(separator: ", ")
-            if actor.role == nil { throw PlanningError.signInRequired("sign in: moving a plan to \(to.rawValue) takes one of: \(who)") }
-            throw PlanningError.forbidden("a \(actor.audience.rawValue) may not move a plan to \(to.rawValue); it takes one of: \(who)")
+            let who = MessageArgument.terms(t.who.sorted { $0.rawValue < $1.rawValue })
+            if actor.role == nil { throw PlanningError.signInRequired(.stageMoveSignIn, ["to": .term(to), "roles": who]) }
+            throw PlanningError.forbidden(.stageMoveForbidden, ["audience": .term(actor.audience), "to": .term(to), "roles": who])
         }
         switch to {
         case .consultation:
-            guard facts.versionCount > 0 else { throw PlanningError.conflict("publish a version of the plan before opening its consultation") }
-            guard let window = plan.window else { throw PlanningError.conflict("set the consultation's start and end before opening it") }
-            do { try window.validate(minimumDays: facts.minimumDays) } catch let e as PlanningError { throw PlanningError.conflict(e.description) }
+            guard facts.versionCount > 0 else { throw PlanningError.conflict(.versionBeforeConsultation) }
+            guard let window = plan.window else { throw PlanningError.conflict(.windowBeforeConsultation) }
+            do { try window.validate(minimumDays: facts.minimumDays) } catch let e as PlanningError { throw PlanningError.conflict(e.message) }
             guard window.end > facts.now else {
-                throw PlanningError.conflict("the consultation's end (\(ISO8601DateFormatter().string(from: window.end))) has passed; set a new window")
+                throw PlanningError.conflict(.windowEndPassed, ["end": .text(ISO8601DateFormatter().string(from: window.end))])
             }
         case .hearing:
             guard let window = plan.window, window.state(at: facts.now) == .closed else {
-                let end = plan.consultationEnd.map { ISO8601DateFormatter().string(from: $0) } ?? "its end"
-                throw PlanningError.conflict("the consultation is still open until \(end); the hearing comes after it closes")
+                guard let end = plan.consultationEnd else { throw PlanningError.conflict(.consultationStillOpenNoEnd) }
+                throw PlanningError.conflict(.consultationStillOpen, ["end": .text(ISO8601DateFormatter().string(from: end))])
             }
-            guard let hearing else { throw PlanningError.invalid("a hearing needs its \"date\" (ISO 8601) and \"place\"") }
+            guard let hearing else { throw PlanningError.invalid(.hearingNeedsDatePlace) }
             guard !hearing.place.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                throw PlanningError.invalid("the hearing's place must not be empty")
+                throw PlanningError.invalid(.hearingPlaceEmpty)
             }
         case .answering:
             guard facts.hasMinutes else {
-                throw PlanningError.conflict("attach the hearing's minutes (POST /api/v1/plans/\(plan.id)/attachments?role=minutes) before moving to answering")
+                throw PlanningError.conflict(.minutesBeforeAnswering, ["id": .number(plan.id)])
             }
         case .revised:
             guard facts.pending == 0 else {
-                throw PlanningError.conflict("\(facts.pending) comment\(facts.pending == 1 ? " awaits" : "s await") moderation; publish or hide \(facts.pending == 1 ? "it" : "them") first")
+                throw PlanningError.conflict(.commentsAwaitModeration, ["count": .number(facts.pending)])
             }
             guard facts.unanswered == 0 else {
-                throw PlanningError.conflict("\(facts.unanswered) objection\(facts.unanswered == 1 ? "" : "s") or proposal\(facts.unanswered == 1 ? "" : "s") still lack\(facts.unanswered == 1 ? "s" : "") a published answer; the plan cannot leave answering")
+                throw PlanningError.conflict(.answersMissing, ["count": .number(facts.unanswered)])
             }
             guard facts.versionCount > (plan.consultedVersion ?? 0) else {
-                throw PlanningError.conflict("publish the revised version (POST /api/v1/plans/\(plan.id)/versions) before moving to revised")
+                throw PlanningError.conflict(.revisedVersionMissing, ["id": .number(plan.id)])
             }
         default: break
         }

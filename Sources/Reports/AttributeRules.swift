@@ -1,5 +1,6 @@
 import Foundation
 import JSONText
+import Messages
 import Synchronization
 import Geo
 import Store
@@ -24,28 +25,28 @@ enum AttributeRules {
     private static func check(_ values: [String], _ a: ServiceAttribute, _ settings: IntakeSettings) throws(IntakeError) -> [String] {
         let code = a.code
         if a.datatype != .multivaluelist, values.count > 1 {
-            throw .invalidAttribute(code: code, reason: "takes one value, got \(values.count)")
+            throw .invalidAttribute(code: code, reason: .intake(.oneValueOnly, ["count": .number(values.count)]))
         }
         let value = values[0]
         switch a.datatype {
         case .string:
-            if value.count > settings.maximumString { throw .invalidAttribute(code: code, reason: "is longer than \(settings.maximumString) characters") }
+            if value.count > settings.maximumString { throw .invalidAttribute(code: code, reason: .intake(.answerTooLong, ["max": .number(settings.maximumString)])) }
         case .text:
-            if value.count > settings.maximumText { throw .invalidAttribute(code: code, reason: "is longer than \(settings.maximumText) characters") }
+            if value.count > settings.maximumText { throw .invalidAttribute(code: code, reason: .intake(.answerTooLong, ["max": .number(settings.maximumText)])) }
         case .number:
-            guard let n = Double(value), n.isFinite else { throw .invalidAttribute(code: code, reason: "must be a number, got '\(value.prefix(40))'") }
-            if let lo = a.minimum, n < lo { throw .invalidAttribute(code: code, reason: "must be at least \(WKT.number(lo)), got \(value)") }
-            if let hi = a.maximum, n > hi { throw .invalidAttribute(code: code, reason: "must be at most \(WKT.number(hi)), got \(value)") }
+            guard let n = Double(value), n.isFinite else { throw .invalidAttribute(code: code, reason: .intake(.notANumber, ["value": .text(String(value.prefix(40)))])) }
+            if let lo = a.minimum, n < lo { throw .invalidAttribute(code: code, reason: .intake(.belowMinimum, ["minimum": .text(WKT.number(lo)), "value": .text(value)])) }
+            if let hi = a.maximum, n > hi { throw .invalidAttribute(code: code, reason: .intake(.aboveMaximum, ["maximum": .text(WKT.number(hi)), "value": .text(value)])) }
         case .datetime:
             guard Open311Time.parse(value) != nil else {
-                throw .invalidAttribute(code: code, reason: "must be an ISO 8601 date and time with an offset, e.g. 2026-11-21T14:30:00+02:00")
+                throw .invalidAttribute(code: code, reason: .intake(.notADateTime))
             }
         case .singlevaluelist, .multivaluelist:
             let keys = Set(a.values.map(\.key))
             for v in values where !keys.contains(v) {
-                throw .invalidAttribute(code: code, reason: "'\(v.prefix(40))' is not one of: \(a.values.map(\.key).joined(separator: ", "))")
+                throw .invalidAttribute(code: code, reason: .intake(.notInList, ["value": .text(String(v.prefix(40))), "values": .list(a.values.map { .text($0.key) })]))
             }
-            if Set(values).count != values.count { throw .invalidAttribute(code: code, reason: "repeats a value") }
+            if Set(values).count != values.count { throw .invalidAttribute(code: code, reason: .intake(.repeatsValue)) }
         }
         return values
     }

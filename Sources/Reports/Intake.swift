@@ -1,6 +1,7 @@
 import Districts
 import Foundation
 import Geo
+import Messages
 import Store
 
 /// The rules of intake that a city may tune.
@@ -106,10 +107,10 @@ public final class Intake: Sendable {
             throw .noCoordinates
         }
         guard let lat = Double(latText.trimmingWhitespace), lat.isFinite, abs(lat) <= 90 else {
-            throw .invalidField(name: "lat", reason: "must be a latitude in decimal degrees between -90 and 90, got '\(latText.prefix(40))'")
+            throw .invalidField(name: "lat", reason: .intake(.latitudeRange, ["value": .text(String(latText.prefix(40)))]))
         }
         guard let long = Double(longText.trimmingWhitespace), long.isFinite, abs(long) <= 180 else {
-            throw .invalidField(name: "long", reason: "must be a longitude in decimal degrees between -180 and 180, got '\(longText.prefix(40))'")
+            throw .invalidField(name: "long", reason: .intake(.longitudeRange, ["value": .text(String(longText.prefix(40)))]))
         }
 
         let description = s.description ?? ""
@@ -123,14 +124,14 @@ public final class Intake: Sendable {
         try limit("account_id", s.accountId, settings.maximumString)
         try limit("address_id", s.addressId, settings.maximumString)
         if let email = s.email, !Self.looksLikeEmail(email) {
-            throw .invalidField(name: "email", reason: "is not an e-mail address")
+            throw .invalidField(name: "email", reason: .intake(.notEmail))
         }
         if s.photo != nil, s.mediaURL != nil {
-            throw .invalidField(name: "media_url", reason: "cannot be sent together with an uploaded photo (media): send one or the other")
+            throw .invalidField(name: "media_url", reason: .intake(.mediaURLWithPhoto))
         }
         if let url = s.mediaURL {
             try limit("media_url", url, 2_048)
-            if !Self.isWebURL(url) { throw .invalidField(name: "media_url", reason: "must be an http or https URL") }
+            if !Self.isWebURL(url) { throw .invalidField(name: "media_url", reason: .intake(.notWebURL)) }
         }
         let attributes = try AttributeRules.check(s.attributes, against: service, settings: settings)
         let contact = ReporterContact(email: s.email, phone: s.phone, firstName: s.firstName, lastName: s.lastName,
@@ -142,7 +143,7 @@ public final class Intake: Sendable {
 
     private func limit(_ name: String, _ value: String?, _ maximum: Int) throws(IntakeError) {
         // Characters never outnumber UTF-8 bytes, so short text skips the costlier character count.
-        if let value, value.utf8.count > maximum, value.count > maximum { throw .invalidField(name: name, reason: "is longer than \(maximum) characters (\(value.count))") }
+        if let value, value.utf8.count > maximum, value.count > maximum { throw .invalidField(name: name, reason: .intake(.fieldTooLong, ["max": .number(maximum), "length": .number(value.count)])) }
     }
 
     static func isWebURL(_ text: String) -> Bool {

@@ -1,3 +1,5 @@
+import Messages
+
 /// A photo sent with a report, checked before anything is stored: JPEG or PNG by its first
 /// bytes (never by the client's file name or Content-Type, which anyone can set), within the
 /// size cap, and with dimensions read from the file's own header so a decompression bomb (a small
@@ -20,9 +22,9 @@ public struct Photo: Sendable, Hashable {
 
     /// Checks `bytes` as a photo; every refusal says what was wrong.
     public init(bytes: [UInt8]) throws(IntakeError) {
-        guard !bytes.isEmpty else { throw .invalidField(name: "media", reason: "is empty") }
+        guard !bytes.isEmpty else { throw .invalidField(name: "media", reason: .intake(.photoEmpty)) }
         guard bytes.count <= Self.maximumBytes else {
-            throw .invalidField(name: "media", reason: "is \(bytes.count) bytes; photos may be at most 10 MB")
+            throw .invalidField(name: "media", reason: .intake(.photoTooLarge, ["size": .number(bytes.count)]))
         }
         let size: (Int, Int)?
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) {
@@ -32,13 +34,13 @@ public struct Photo: Sendable, Hashable {
             format = .png
             size = Self.pngSize(bytes)
         } else {
-            throw .invalidField(name: "media", reason: "is not a JPEG or PNG image (its first bytes say neither)")
+            throw .invalidField(name: "media", reason: .intake(.photoNotImage))
         }
         guard let (w, h) = size, w > 0, h > 0 else {
-            throw .invalidField(name: "media", reason: "is a damaged \(format == .jpeg ? "JPEG" : "PNG"): its dimensions cannot be read")
+            throw .invalidField(name: "media", reason: .intake(.photoDamaged, ["format": .text(format == .jpeg ? "JPEG" : "PNG")]))
         }
         guard w <= Self.maximumSide, h <= Self.maximumSide, w * h <= Self.maximumPixels else {
-            throw .invalidField(name: "media", reason: "is \(w) × \(h) pixels; photos may be at most \(Self.maximumSide) pixels a side and 60 megapixels")
+            throw .invalidField(name: "media", reason: .intake(.photoTooManyPixels, ["width": .number(w), "height": .number(h), "side": .number(Self.maximumSide)]))
         }
         self.bytes = bytes; width = w; height = h
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 import Store
 
 /// The status workflow of a report:
@@ -60,18 +61,22 @@ public enum WorkflowError: Error, Equatable, Sendable, CustomStringConvertible {
     case conflict(String)
     case unavailable(String)
 
-    public var description: String {
+    /// The message (templates in `WorkflowText`), to render in a language.
+    public var message: Message {
         switch self {
-        case .notFound(let id): "report \(id) not found"
+        case .notFound(let id): Message(WorkflowText.reportNotFound, ["id": .number(id)])
         case .invalidTransition(let from, let to):
-            from == to ? "the report is \(from.rawValue) already"
-                : "a report cannot go from \(from.rawValue) to \(to.rawValue): it moves forward (open → acknowledged → in_progress → closed) or is reopened from closed"
-        case .missingNote: "a status change needs a note saying why"
-        case .noteTooLong: "the note is longer than 4000 characters"
-        case .missingResolution: "closing needs a resolution: fixed, duplicate, not_responsible or no_further_action"
-        case .unexpectedResolution: "only closing takes a resolution"
-        case .conflict(let reason): reason
-        case .unavailable(let reason): "the change could not be saved: \(reason)"
+            from == to ? Message(WorkflowText.alreadyInStatus, ["status": .term(from)])
+                : Message(WorkflowText.invalidTransition, ["from": .term(from), "to": .term(to)])
+        case .missingNote: Message(WorkflowText.missingNote)
+        case .noteTooLong: Message(WorkflowText.noteTooLong)
+        case .missingResolution: Message(WorkflowText.missingResolution)
+        case .unexpectedResolution: Message(WorkflowText.unexpectedResolution)
+        case .conflict(let reason): Message(WorkflowText.changedMeanwhile, ["reason": .text(reason)])
+        case .unavailable(let reason): Message(WorkflowText.notSaved, ["reason": .text(reason)])
         }
     }
+
+    /// The message in English.
+    public var description: String { message.description }
 }

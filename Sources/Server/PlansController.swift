@@ -2,9 +2,11 @@ import Foundation
 import Geo
 import Hummingbird
 import JSONText
+import Messages
 import Planning
 import Staff
 import Store
+import Web
 
 /// The planning API (`/api/v1/plans`, `/api/v1/comments`, `/api/v1/attachments`): translates
 /// HTTP to `Consultations` calls and back. Every rule lives in `Planning`; the only thing
@@ -180,7 +182,7 @@ struct PlansController: Sendable {
             if request.method != .get && response.status.code < 300 { changed() }
             return response
         } catch let e as PlanningError {
-            throw Problem(Self.status(e), e.description)
+            throw Problem(e.status, e.description)
         }
     }
 
@@ -192,20 +194,8 @@ struct PlansController: Sendable {
         return .staff(user)
     }
 
-    static func status(_ e: PlanningError) -> HTTPResponse.Status {
-        switch e {
-        case .invalid: .badRequest
-        case .signInRequired: .unauthorized
-        case .forbidden: .forbidden
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .tooLarge: .contentTooLarge
-        case .unavailable: .serviceUnavailable
-        }
-    }
-
     func id(_ context: BasicRequestContext) throws -> Int64 {
-        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else { throw PlanningError.notFound("no such id") }
+        guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else { throw PlanningError.notFound(.noSuchId) }
         return id
     }
 
@@ -215,7 +205,7 @@ struct PlansController: Sendable {
             var buffer = try await request.body.collect(upTo: limit)
             return buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch let e as HTTPResponseError where e.status == .contentTooLarge {
-            throw PlanningError.tooLarge("the request body is larger than \(limit) bytes")
+            throw PlanningError.tooLarge(.bodyTooLarge, ["limit": .number(limit)])
         }
     }
 
@@ -223,9 +213,9 @@ struct PlansController: Sendable {
         let bytes = try await body(request, limit: limit)
         let data = bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) && emptyAllowed ? Data("{}".utf8) : Data(bytes)
         do { return try JSONDecoder().decode(T.self, from: data) } catch let e as DecodingError {
-            throw PlanningError.invalid("send JSON like \(example): \(e.readableDescription)")
+            throw PlanningError.invalid(.jsonExpected, ["example": .text(example), "detail": .text(e.readableDescription)])
         } catch {
-            throw PlanningError.invalid("send JSON like \(example)")
+            throw PlanningError.invalid(.jsonExpectedNoDetail, ["example": .text(example)])
         }
     }
 

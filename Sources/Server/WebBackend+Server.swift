@@ -27,22 +27,20 @@ extension AppServices {
 
 /// HTML form bodies for the pages, through the same parsers the Open311 API uses.
 enum WebFormReader {
-    struct Failure: Error, CustomStringConvertible { var description: String }
-
     static func read(_ request: Request, limit: Int) async throws -> WebForm {
         let header = request.headers[.contentType] ?? "application/x-www-form-urlencoded"
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: limit) } catch {
-            throw Failure(description: "the form is larger than \(limit / 1024) KB")
+            throw WebFormError.tooLarge(kilobytes: limit / 1024)
         }
         if header.lowercased().hasPrefix("multipart/form-data") {
             do {
                 let form = try MultipartForm(body: Array(buffer: buffer), contentType: header)
                 return WebForm(fields: form.fields, files: form.files)
-            } catch { throw Failure(description: error.description) }
+            } catch { throw WebFormError.malformed(error.description) }
         }
         do { return WebForm(fields: try FormEncoding.decode(buffer.readableBytesView)) } catch let e as Open311Error {
-            throw Failure(description: e.description)
+            throw WebFormError.malformed(e.description)
         }
     }
 }

@@ -60,7 +60,7 @@ extension WebPages {
             _ = try await backend.consultations.answer(commentId: commentId, AnswerInput(decision: decision, reasoning: reasoning), by: .staff(user))
         } catch let error as PlanningError {
             if case .notFound = error { throw error }
-            return try await answerForm(request, visitor, commentId: commentId, errors: [error.description], decision: decision, reasoning: reasoning)
+            return try await answerForm(request, visitor, commentId: commentId, errors: [pages.text(error.message, visitor)], decision: decision, reasoning: reasoning)
         }
         backend.plansChanged()
         return pages.redirect("/staff/answers?saved=\(commentId)", visitor: visitor)

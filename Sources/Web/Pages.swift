@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Messages
 import Mustache
 
 /// Renders pages: a page template inside the layout, in the visitor's language, with the
@@ -117,4 +118,7 @@ final class Pages: Sendable {
     }
 
     func text(_ key: String, _ visitor: Visitor) -> String { translations.text(key, visitor.language) }
+
+    /// A module's message in the visitor's language.
+    func text(_ message: Message, _ visitor: Visitor) -> String { translations.render(message, visitor.language) }
 }

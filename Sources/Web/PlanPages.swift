@@ -58,7 +58,7 @@ extension WebPages {
         ctx["comments"] = comments.map { commentRow($0, visitor) }
         ctx["has_comments"] = !comments.isEmpty
         ctx["accepts_comments"] = plan.acceptsComments(at: now)
-        ctx["refusal"] = plan.commentRefusal(at: now) ?? ""
+        ctx["refusal"] = plan.commentRefusal(at: now).map { pages.text($0, visitor) } ?? ""
         ctx["kinds"] = CommentKind.allCases.map { ["code": $0.rawValue, "name": pages.text("comment_\($0.rawValue)", visitor), "selected": $0.rawValue == values.kind] }
         ctx["form"] = ["text": values.text, "name": values.name, "email": values.email, "lat": values.lat, "long": values.long]
         ctx["errors"] = errors
@@ -110,7 +110,7 @@ extension WebPages {
                 return pages.redirect("/plans/\(planId)?sent=\(comment.status.rawValue)#register", visitor: visitor)
             } catch let e as PlanningError {
                 if case .notFound = e { throw e }
-                errors.append(e.description)
+                errors.append(pages.text(e.message, visitor))
             }
         }
         return try await planPage(request, visitor, planId: planId, values: values, errors: errors, status: .unprocessableContent)

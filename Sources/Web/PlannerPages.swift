@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Hummingbird
+import Messages
 import Planning
 import Staff
 import Store
@@ -70,9 +71,9 @@ extension WebPages {
             try await action(planId, .staff(user))
         } catch let error as PlanningError {
             if case .notFound = error { throw error }
-            return try await plannerPlan(request, visitor, planId: planId, errors: [error.description])
+            return try await plannerPlan(request, visitor, planId: planId, errors: [pages.text(error.message, visitor)])
         } catch let error as WebFailure {
-            return try await plannerPlan(request, visitor, planId: planId, errors: [error.message])
+            return try await plannerPlan(request, visitor, planId: planId, errors: [error.text(pages, visitor)])
         }
         backend.plansChanged()
         return pages.redirect("/staff/plans/\(planId)?done=1", visitor: visitor)
@@ -104,7 +105,7 @@ extension WebPages {
             backend.plansChanged()
             return pages.redirect("/staff/plans/\(plan.id)", visitor: visitor)
         } catch let error where error is PlanningError || error is WebFailure {
-            return planForm(request, visitor, values: values, errors: [Self.describe(error).1], status: .unprocessableContent)
+            return planForm(request, visitor, values: values, errors: [describe(error, visitor).1], status: .unprocessableContent)
         }
     }
 
@@ -147,7 +148,7 @@ extension WebPages {
     /// pages and the API accept exactly the same inputs.
     static func decodeInput<T: Decodable>(_ type: T.Type, _ object: JSONValue) throws -> T {
         do { return try JSONDecoder().decode(T.self, from: try JSONEncoder().encode(object)) } catch {
-            throw WebFailure(.badRequest, "\(error)")
+            throw WebFailure(.badRequest, .formValuesUnreadable, ["detail": .text("\(error)")])
         }
     }
 }
@@ -188,7 +189,7 @@ struct PlanFormValues {
         if !partial || !names.isEmpty { o["architects"] = .array(names.map(JSONValue.string)) }
         if !area.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             do { o["area"] = try JSONDecoder().decode(JSONValue.self, from: Data(area.utf8)) } catch {
-                throw WebFailure(.badRequest, "area: not GeoJSON (\(error))")
+                throw WebFailure(.badRequest, .areaNotGeoJSON, ["detail": .text("\(error)")])
             }
         } else if !partial {
             o["area"] = .null

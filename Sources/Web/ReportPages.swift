@@ -2,6 +2,7 @@ import Districts
 import Foundation
 import Geo
 import Hummingbird
+import Messages
 import Reports
 import Store
 
@@ -123,7 +124,10 @@ extension WebPages {
             }
         }
         if let bytes = form.file("media") {
-            do { submission.photo = try Photo(bytes: bytes) } catch { errors.append(pages.text("error_photo", visitor) + " " + error.description) }
+            do { submission.photo = try Photo(bytes: bytes) } catch {
+                let reason = if case .invalidField(_, let reason) = error { reason } else { error.message }
+                errors.append(pages.text("error_photo", visitor) + " " + pages.text(reason, visitor))
+            }
         }
         if errors.isEmpty {
             do {
@@ -138,8 +142,8 @@ extension WebPages {
         return reportForm(request, visitor, values: values, errors: errors, status: .unprocessableContent)
     }
 
-    /// Intake's refusal in the visitor's language where the pages know the case; the question
-    /// comes from the catalogue in that language. Other cases keep Intake's own text.
+    /// Intake's refusal in the visitor's language: the pages' own words where they have them (the
+    /// question comes from the catalogue in that language), else Intake's message translated.
     func intakeMessage(_ error: IntakeError, serviceCode: String?, _ visitor: Visitor) -> String {
         let lang = visitor.language.rawValue
         let attribute = { (code: String) in
@@ -150,14 +154,14 @@ extension WebPages {
         case .noCoordinates, .addressWithoutCoordinates: return pages.text("error_place_needed", visitor)
         case .outsideServiceArea: return pages.text("error_outside_area", visitor)
         case .missingAttribute(let code, _): return "\(pages.text("error_answer_needed", visitor)) \(attribute(code))"
-        case .invalidAttribute(let code, let reason): return "\(attribute(code)): \(reason)"
-        default: return error.description
+        case .invalidAttribute(let code, let reason): return "\(attribute(code)): \(pages.text(reason, visitor))"
+        default: return pages.text(error.message, visitor)
         }
     }
 
     static func innerPoint(_ g: Geometry) throws -> Coordinate {
         let context = GeosContext()
-        guard case .point(let c) = try context.geometry(g).pointOnSurface().toGeometry() else { throw WebFailure(.badRequest, "no point") }
+        guard case .point(let c) = try context.geometry(g).pointOnSurface().toGeometry() else { throw WebFailure(.badRequest, .areaWithoutPoint) }
         return c
     }
 

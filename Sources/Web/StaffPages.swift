@@ -102,7 +102,7 @@ extension WebPages {
                 let (report, _) = try await move(id, form, user: user, visitor)
                 backend.reportChanged(report)
                 moved += 1
-            } catch { errors.append("\(id): \(Self.describe(error).1)") }
+            } catch { errors.append("\(id): \(describe(error, visitor).1)") }
         }
         let message = moved > 0 ? ["\(pages.text("bulk_moved", visitor)) \(moved)"] : []
         return try await triagePage(request, visitor, messages: message, errors: errors)
@@ -146,7 +146,7 @@ extension WebPages {
             backend.reportChanged(report)
             return pages.redirect("/staff/reports/\(reportId)", visitor: visitor)
         } catch let e as WorkflowError where e != .notFound(reportId) {
-            return try await staffReportPage(request, visitor, id: reportId, errors: [e.description], note: form["note"] ?? "")
+            return try await staffReportPage(request, visitor, id: reportId, errors: [pages.text(e.message, visitor)], note: form["note"] ?? "")
         }
     }
 }

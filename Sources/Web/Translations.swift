@@ -1,4 +1,5 @@
 import Foundation
+import Messages
 
 /// The pages' languages: Lithuanian first (the default), then English.
 public enum Language: String, CaseIterable, Sendable {
@@ -48,6 +49,13 @@ public struct Translations: Sendable {
 
     /// One string; the key itself when it is missing (the completeness test keeps that from shipping).
     public func text(_ key: String, _ language: Language) -> String { strings[language]?[key] ?? key }
+
+    /// A message of the modules (planning, workflow, intake, the pages' own) in `language`: its
+    /// template and terms from the table (`msg.*`, `stage_*`, ...), English where a key is missing.
+    public func render(_ message: Message, _ language: Language) -> String {
+        let table = table(language)
+        return message.rendered { table[$0] }
+    }
 
     /// Keys one language has and another lacks, as "lt: key" lines (empty when complete).
     public func missingKeys() -> [String] {

@@ -31,7 +31,7 @@ public struct WebBackend: Sendable {
     public var districts: [District]
     public var settings: WebSettings
     /// Reads a form body (url-encoded or multipart), at most `limit` bytes: the server's own
-    /// parsers, with its body caps. Throws an error whose description is the message to show.
+    /// parsers, with its body caps. Throws `WebFormError`.
     public var readForm: @Sendable (Request, _ limit: Int) async throws -> WebForm
     /// Told after a report's status changed (clusters and tiles follow).
     public var reportChanged: @Sendable (Report) -> Void
@@ -45,6 +45,14 @@ public struct WebBackend: Sendable {
         self.districts = districts; self.settings = settings; self.readForm = readForm
         self.reportChanged = reportChanged; self.plansChanged = plansChanged
     }
+}
+
+/// Why a form body could not be read.
+public enum WebFormError: Error {
+    /// The body is over the limit.
+    case tooLarge(kilobytes: Int)
+    /// The body is not a well-formed form; the parser's reason.
+    case malformed(String)
 }
 
 /// The pages' settings, read from the environment so `miestas serve` needs no new options.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Messages
 import Planning
 import Reports
 import Staff
@@ -66,7 +67,13 @@ public struct WebPages: Sendable {
             let visitor = await visitor(request)
             do {
                 let form: WebForm
-                do { form = try await backend.readForm(request, limit) } catch { throw WebFailure(.badRequest, "\(error)") }
+                do { form = try await backend.readForm(request, limit) } catch {
+                    switch error as? WebFormError {
+                    case .tooLarge(let kilobytes): throw WebFailure(.badRequest, .formTooLarge, ["size": .number(kilobytes)])
+                    case .malformed(let reason): throw WebFailure(.badRequest, .formUnreadable, ["detail": .text(reason)])
+                    case nil: throw WebFailure(.badRequest, .formUnreadable, ["detail": .text("\(error)")])
+                    }
+                }
                 guard visitor.acceptsToken(form["csrf"], key: pages.csrfKey) else {
                     throw WebFailure(.forbidden, pages.text("error_csrf", visitor))
                 }
@@ -86,51 +93,88 @@ public struct WebPages: Sendable {
         if let f = error as? WebFailure, let next = f.signInNext {
             return pages.redirect("/staff/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/staff"), visitor: visitor)
         }
-        let (status, message) = Self.describe(error)
+        let (status, message) = describe(error, visitor)
         return pages.error(status, message, visitor: visitor, request: request)
     }
 
-    /// The status and message for an error from the modules the pages call.
-    static func describe(_ error: Error) -> (HTTPResponse.Status, String) {
+    /// The status and message for an error from the modules the pages call, the message in the
+    /// visitor's language.
+    func describe(_ error: Error, _ visitor: Visitor) -> (HTTPResponse.Status, String) {
         switch error {
-        case let e as WebFailure: return (e.status, e.message)
-        case let e as PlanningError:
-            switch e {
-            case .invalid: return (.badRequest, e.description)
-            case .signInRequired: return (.unauthorized, e.description)
-            case .forbidden: return (.forbidden, e.description)
-            case .notFound: return (.notFound, e.description)
-            case .conflict: return (.conflict, e.description)
-            case .tooLarge: return (.contentTooLarge, e.description)
-            case .unavailable: return (.serviceUnavailable, e.description)
-            }
+        case let e as WebFailure: return (e.status, e.text(pages, visitor))
+        case let e as PlanningError: return (e.status, pages.text(e.message, visitor))
         case let e as WorkflowError:
-            switch e {
-            case .notFound: return (.notFound, e.description)
-            case .unavailable: return (.serviceUnavailable, e.description)
-            default: return (.conflict, e.description)
+            let status: HTTPResponse.Status = switch e {
+            case .notFound: .notFound
+            case .unavailable: .serviceUnavailable
+            default: .conflict
             }
-        case let e as IntakeError: return (e.isNotFound ? .notFound : .badRequest, e.description)
-        case let e as StaffError: return (e == .badCredentials ? .unauthorized : .serviceUnavailable, e.description)
-        case let e as StoreError: return (.serviceUnavailable, e.description)
+            return (status, pages.text(e.message, visitor))
+        case let e as IntakeError: return (e.isNotFound ? .notFound : .badRequest, pages.text(e.message, visitor))
+        case let e as StaffError:
+            switch e {
+            case .badCredentials: return (.unauthorized, pages.text("login_failed", visitor))
+            case .invalid(let reason): return (.serviceUnavailable, reason)
+            case .unavailable(let reason): return (.serviceUnavailable, pages.text(Message(WebText.signInUnavailable, ["detail": .text(reason)]), visitor))
+            }
+        case let e as StoreError: return (.serviceUnavailable, pages.text(Message(WebText.storeFailed, ["detail": .text(e.description)]), visitor))
         default: return (.internalServerError, "\(error)")
         }
     }
 
     /// An integer path parameter, or 404.
     func id(_ context: BasicRequestContext, _ name: String = "id") throws -> Int64 {
-        guard let text = context.parameters.get(name), let id = Int64(text), id > 0 else { throw WebFailure(.notFound, "no such page") }
+        guard let text = context.parameters.get(name), let id = Int64(text), id > 0 else { throw WebFailure(.notFound, .noSuchPage) }
         return id
     }
 }
 
-/// A refusal decided by the pages themselves (a bad form, a missing page, sign in first).
+extension PlanningError {
+    /// The HTTP status of a planning refusal, for the pages and the JSON API alike.
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .invalid: .badRequest
+        case .signInRequired: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooLarge: .contentTooLarge
+        case .unavailable: .serviceUnavailable
+        }
+    }
+}
+
+/// A refusal decided by the pages themselves (a bad form, a missing page, sign in first): a text
+/// already in the visitor's language, or one of `WebText`'s messages.
 struct WebFailure: Error {
     var status: HTTPResponse.Status
     var message: String
+    var template: Message?
     var signInNext: String?
     init(_ status: HTTPResponse.Status, _ message: String) { self.status = status; self.message = message }
+    init(_ status: HTTPResponse.Status, _ text: WebText, _ arguments: [String: MessageArgument] = [:]) {
+        let message = Message(text, arguments)
+        self.status = status; self.message = message.description; template = message
+    }
     static func signIn(next: String) -> WebFailure { var f = WebFailure(.unauthorized, ""); f.signInNext = next; return f }
+
+    /// The message in the visitor's language.
+    func text(_ pages: Pages, _ visitor: Visitor) -> String { template.map { pages.text($0, visitor) } ?? message }
+}
+
+/// The pages' own messages: the case name is the key (`msg.web.<case>` in Data/web/i18n), the raw
+/// value the English template.
+enum WebText: String, MessageCatalogue {
+    static let prefix = "msg.web."
+
+    case noSuchPage = "no such page"
+    case formTooLarge = "the form is larger than {size} KB"
+    case formUnreadable = "the form cannot be read: {detail}"
+    case formValuesUnreadable = "the form's values cannot be read: {detail}"
+    case areaNotGeoJSON = "area: not GeoJSON ({detail})"
+    case areaWithoutPoint = "the area has no inner point"
+    case signInUnavailable = "sign-in is unavailable: {detail}"
+    case storeFailed = "the data cannot be read or saved now: {detail}"
 }
 
 extension Request {

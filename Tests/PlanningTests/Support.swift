@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import Messages
 import Planning
 import Store
 
@@ -79,5 +80,5 @@ extension PlanningError {
 
 /// The error `body` throws, as a PlanningError (nil if it does not throw).
 func planningError(_ body: () async throws -> Void) async -> PlanningError? {
-    do { try await body(); return nil } catch { return error as? PlanningError ?? .unavailable("\(error)") }
+    do { try await body(); return nil } catch { return error as? PlanningError ?? .unavailable(.storeFailed, ["detail": .text("\(error)")]) }
 }

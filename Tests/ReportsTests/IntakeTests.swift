@@ -1,6 +1,7 @@
 import Districts
 import Foundation
 import Geo
+import Messages
 import Store
 import Testing
 @testable import Reports
@@ -50,15 +51,15 @@ private func tree(lat: String = "54.9", long: String = "23.93", blocking: String
         s.attributes["fell_at"] = ["2026-11-20T18:00:00+02:00"]
         _ = try await w.intake.submit(s)
         s.attributes["fell_at"] = ["yesterday evening"]
-        await #expect(throws: IntakeError.invalidAttribute(code: "fell_at", reason: "must be an ISO 8601 date and time with an offset, e.g. 2026-11-21T14:30:00+02:00")) {
+        await #expect(throws: IntakeError.invalidAttribute(code: "fell_at", reason: Message(IntakeText.notADateTime))) {
             try await w.intake.submit(s)
         }
         s.attributes["fell_at"] = ["2026-11-20T18:00:00"]  // no offset
         await #expect(throws: IntakeError.self) { try await w.intake.submit(s) }
-        await #expect(throws: IntakeError.invalidAttribute(code: "blocking_road", reason: "takes one value, got 2")) {
+        await #expect(throws: IntakeError.invalidAttribute(code: "blocking_road", reason: Message(IntakeText.oneValueOnly, ["count": .number(2)]))) {
             try await w.intake.submit(Submission(serviceCode: "fallen_tree", lat: "54.9", long: "23.93", attributes: ["blocking_road": ["yes", "no"]]))
         }
-        await #expect(throws: IntakeError.invalidAttribute(code: "elements", reason: "repeats a value")) {
+        await #expect(throws: IntakeError.invalidAttribute(code: "elements", reason: Message(IntakeText.repeatsValue))) {
             try await w.intake.submit(Submission(serviceCode: "unsafe_facade", lat: "54.9", long: "23.93",
                                                  attributes: ["people_in_danger": ["no"], "elements": ["roof", "roof"]]))
         }

@@ -125,7 +125,7 @@ import Testing
             // Answering cannot be left with the proposal unanswered.
             let stuck = try await f.call(client, .post, base + "/transitions", as: "rasa", json: #"{"to": "revised"}"#)
             #expect(stuck.status == .conflict)
-            #expect((try F.object(stuck)["detail"] as? String)?.contains("lacks a published answer") == true)
+            #expect((try F.object(stuck)["detail"] as? String)?.contains("still lacking a published answer") == true)
             #expect(try await f.call(client, .post, "/api/v1/comments/\(proposalId)/answer", as: "tomas", json: #"{"decision": "accepted", "reasoning": "Bus takas."}"#).status == .ok)
             #expect(try await f.call(client, .post, base + "/answers/publish", as: "vadovas", json: #"{"ids": [\#(proposalId)]}"#).status == .ok)
             #expect(try await f.call(client, .post, base + "/transitions", as: "rasa", json: #"{"to": "revised"}"#).status == .conflict)  // no new version

@@ -93,6 +93,16 @@ final class Browser: @unchecked Sendable {
         return (path, try #require(Int64(path.split(separator: "/").last ?? "")))
     }
 
+    /// A plan made as `createPlan` makes it, with a first version published and its consultation
+    /// opened (by the signed-in planner).
+    func openConsultation(_ client: any TestClientProtocol, title: String, moderation: String) async throws -> (path: String, id: Int64) {
+        let plan = try await createPlan(client, title: title, moderation: moderation)
+        let csrf = try await token(client, plan.path)
+        #expect(try await post(client, "\(plan.path)/versions", [("csrf", csrf), ("note", "v1")]).status == .seeOther)
+        #expect(try await post(client, "\(plan.path)/transition", [("csrf", csrf), ("to", "consultation")]).status == .seeOther)
+        return plan
+    }
+
     func signIn(_ client: any TestClientProtocol, _ username: String) async throws {
         let csrf = try await token(client, "/staff/login")
         let response = try await post(client, "/staff/login", [("csrf", csrf), ("username", username), ("password", WebFixture.password), ("next", "/staff")])
