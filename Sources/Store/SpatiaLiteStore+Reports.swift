@@ -20,13 +20,26 @@ extension SpatiaLiteStore: ReportStore {
 
     public func insertReportsBlocking(_ reports: [NewReport]) -> [Result<Report, StoreError>] {
         do {
-            let stored = try writeBlocking { db in try reports.map { try Self.insert($0, db) } }
+            let stored = try writeBlocking { db in try Self.insertIndexed(reports, db) }
             return stored.map { .success($0) }
         } catch {
             // One bad report (a repeated external id, say) must not fail the others with it.
             guard reports.count > 1 else { return [.failure(error)] }
-            return reports.map { report in Result { () throws(StoreError) in try writeBlocking { db in try Self.insert(report, db) } } }
+            return reports.map { report in Result { () throws(StoreError) in try writeBlocking { db in try Self.insertIndexed([report], db)[0] } } }
         }
+    }
+
+    /// Inserts the reports and enters them into the geometry's R*Tree, in the caller's
+    /// transaction. The R*Tree is filled here, with one statement for all of them, rather than by
+    /// a trigger per row (dropped in migration v10): this is the only place reports are inserted.
+    private static func insertIndexed(_ reports: [NewReport], _ db: Database) throws -> [Report] {
+        let stored = try reports.map { try insert($0, db) }
+        // Rowids grow and there is one writer, so the reports just inserted are those from the first one's id on.
+        guard let first = stored.first?.id else { return stored }
+        try db.cachedStatement(sql: """
+            INSERT INTO idx_reports_geom (pkid, xmin, xmax, ymin, ymax) SELECT id, lon, lon, lat, lat FROM reports WHERE id >= ?
+            """).execute(arguments: [first])
+        return stored
     }
 
     private static func insert(_ r: NewReport, _ db: Database) throws -> Report {

@@ -129,6 +129,31 @@ private func district(_ code: String, _ geometry: Geometry) -> NewDistrict {
         #expect(try await db.store.existingExternalIds(["bulk-0", "bulk-299"]).count == 2)
     }
 
+    /// The R*Tree is filled per transaction, not by a trigger: every stored report is in it at
+    /// its point, whether its batch went in whole or one by one after a refused report, and a
+    /// bbox query finds exactly the reports inside.
+    @Test func everyStoredReportIsInTheRTree() async throws {
+        let db = try TemporaryDatabase()
+        func report(_ i: Int, id: String? = nil) -> NewReport {
+            NewReport(serviceCode: "pothole", location: Coordinate(23.9 + Double(i) * 1e-3, 54.9 + Double(i) * 1e-3), externalId: id ?? "r-\(i)")
+        }
+        let whole = await db.store.insertReports((0..<50).map { report($0) })
+        #expect(whole.allSatisfy { if case .success = $0 { true } else { false } })
+        // A repeated external id fails its transaction: the batch is stored one by one.
+        let split = await db.store.insertReportsBlocking((50..<60).map { report($0) } + [report(60, id: "r-3")])
+        #expect(split.filter { if case .success = $0 { true } else { false } }.count == 10)
+        let (entries, mismatched) = try await db.store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM idx_reports_geom") ?? -1,
+             try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM reports r LEFT JOIN idx_reports_geom i ON i.pkid = r.id
+                WHERE i.pkid IS NULL OR abs(i.xmin - r.lon) > 1e-4 OR abs(i.ymin - r.lat) > 1e-4
+                """) ?? -1)
+        }
+        #expect(entries == 60 && mismatched == 0)
+        let inBox = try await db.store.reports(ReportQuery(bbox: BoundingBox(minX: 23.9095, minY: 54.9095, maxX: 23.9205, maxY: 54.9205)))
+        #expect(Set(inBox.compactMap(\.details.externalId)) == Set((10...20).map { "r-\($0)" }))
+    }
+
     @Test func aFailingLoadStillRestoresDurableCommits() async throws {
         struct Stop: Error {}
         let db = try TemporaryDatabase()
