@@ -63,8 +63,10 @@ public struct Message: Sendable, Equatable, CustomStringConvertible {
 public enum MessageArgument: Sendable, Equatable {
     /// Shown as is: what someone typed, an id, a date, a lower-level technical detail.
     case text(String)
-    /// A number; whole numbers without decimals, others with two.
+    /// A measure (metres, days): whole values without decimals, others with two.
     case number(Double)
+    /// A count or an id, exactly (ids reach `Int64.max`, beyond what a Double holds exactly).
+    case integer(Int64)
     /// A word of a vocabulary (a stage, a status, a field name): the raw word in English text,
     /// translated on the pages through the key `vocabulary + word` (e.g. "stage_" + "hearing").
     case term(String, vocabulary: String)
@@ -73,8 +75,8 @@ public enum MessageArgument: Sendable, Equatable {
     /// A message within a message (why a field was refused), rendered in the same language.
     indirect case message(Message)
 
-    public static func number(_ n: Int) -> MessageArgument { .number(Double(n)) }
-    public static func number(_ n: Int64) -> MessageArgument { .number(Double(n)) }
+    public static func number(_ n: Int) -> MessageArgument { .integer(Int64(n)) }
+    public static func number(_ n: Int64) -> MessageArgument { .integer(n) }
 
     /// The vocabulary of the API's field names ("title", "media_url"): `msg.field.<name>`.
     public static let fieldVocabulary = "msg.field."
@@ -91,7 +93,10 @@ public enum MessageArgument: Sendable, Equatable {
     func rendered(_ lookup: (String) -> String?) -> String {
         switch self {
         case .text(let s): return s
+        case .integer(let n): return String(n)
         case .number(let n):
+            // Beyond this, hundredths would not fit an Int64 (nor mean anything): shown as Swift writes it.
+            guard n.isFinite, abs(n) < 1e15 else { return "\(n)" }
             let hundredths = Int64((abs(n) * 100).rounded())
             let sign = n < 0 && hundredths > 0 ? "-" : ""
             guard hundredths % 100 != 0 else { return sign + "\(hundredths / 100)" }

@@ -30,6 +30,9 @@ import Testing
             let id = try #require(plan["id"] as? Int)
             let base = "/api/v1/plans/\(id)"
             #expect(try await f.call(client, .get, "/api/v1/plans/999999").status == .notFound)
+            // The largest id is named exactly in the refusal (it once crashed the server).
+            let largest = try await f.call(client, .get, "/api/v1/plans/9223372036854775807")
+            #expect(largest.status == .notFound && String(buffer: largest.body).contains("9223372036854775807"))
 
             // Draft: no comments; a version; then open.
             let draftComment = try await f.call(client, .post, base + "/comments", json: F.commentJSON())
