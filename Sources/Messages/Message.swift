@@ -63,8 +63,9 @@ public struct Message: Sendable, Equatable, CustomStringConvertible {
 public enum MessageArgument: Sendable, Equatable {
     /// Shown as is: what someone typed, an id, a date, a lower-level technical detail.
     case text(String)
-    /// A measure (metres, days): whole values without decimals, others with two.
-    case number(Double)
+    /// A measure (metres, days): whole values without decimals, others with two. (Ids and counts
+    /// are `.number(_:)` of an integer, which makes an `.integer`.)
+    case decimal(Double)
     /// A count or an id, exactly (ids reach `Int64.max`, beyond what a Double holds exactly).
     case integer(Int64)
     /// A word of a vocabulary (a stage, a status, a field name): the raw word in English text,
@@ -94,7 +95,7 @@ public enum MessageArgument: Sendable, Equatable {
         switch self {
         case .text(let s): return s
         case .integer(let n): return String(n)
-        case .number(let n):
+        case .decimal(let n):
             // Beyond this, hundredths would not fit an Int64 (nor mean anything): shown as Swift writes it.
             guard n.isFinite, abs(n) < 1e15 else { return "\(n)" }
             let hundredths = Int64((abs(n) * 100).rounded())

@@ -23,7 +23,7 @@ public struct ConsultationWindow: Sendable, Hashable {
     public func validate(minimumDays: Double) throws {
         guard end > start else { throw PlanningError.invalid(.windowEndsBeforeStart) }
         guard days + 1e-9 >= minimumDays else {
-            throw PlanningError.invalid(.windowTooShort, ["minimum": .number(minimumDays), "days": .number(days)])
+            throw PlanningError.invalid(.windowTooShort, ["minimum": .decimal(minimumDays), "days": .decimal(days)])
         }
     }
 }

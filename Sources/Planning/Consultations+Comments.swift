@@ -20,7 +20,7 @@ extension Consultations {
         if let value = input.location, value != .null {
             let g = try GeometryInput.location(value)
             guard try GeometryInput.isNear(g, to: plan.area, metres: settings.commentMaxDistanceMetres) else {
-                throw PlanningError.invalid(.locationTooFar, ["metres": .number(settings.commentMaxDistanceMetres)])
+                throw PlanningError.invalid(.locationTooFar, ["metres": .decimal(settings.commentMaxDistanceMetres)])
             }
             location = g
         }

@@ -53,18 +53,18 @@ import Testing
     }
 
     @Test func numbersUseTheLanguagesDecimalSeparator() {
-        let m = Message(Text.lasts, ["days": .number(3.5)])
+        let m = Message(Text.lasts, ["days": .decimal(3.5)])
         #expect(m.description == "this one lasts 3.50 days")
         #expect(m.rendered { lithuanian[$0] } == "šis trunka 3,50 d.")
-        #expect(Message(Text.lasts, ["days": .number(14.0)]).description == "this one lasts 14 days")
-        #expect(Message(Text.lasts, ["days": .number(-0.25)]).description == "this one lasts -0.25 days")
-        #expect(Message(Text.lasts, ["days": .number(2.999)]).description == "this one lasts 3 days")
+        #expect(Message(Text.lasts, ["days": .decimal(14.0)]).description == "this one lasts 14 days")
+        #expect(Message(Text.lasts, ["days": .decimal(-0.25)]).description == "this one lasts -0.25 days")
+        #expect(Message(Text.lasts, ["days": .decimal(2.999)]).description == "this one lasts 3 days")
         // Ids and counts exactly, however large (a fuzzer's id of Int64.max once crashed the server
         // here, converting hundredths to Int64); measures beyond 1e15 as Swift writes them.
         #expect(Message(Text.lasts, ["days": .number(Int64.max)]).description == "this one lasts 9223372036854775807 days")
         #expect(Message(Text.lasts, ["days": .number(Int64.min)]).description == "this one lasts -9223372036854775808 days")
-        #expect(Message(Text.lasts, ["days": .number(1e300)]).description == "this one lasts 1e+300 days")
-        #expect(Message(Text.lasts, ["days": .number(Double.infinity)]).description == "this one lasts inf days")
+        #expect(Message(Text.lasts, ["days": .decimal(1e300)]).description == "this one lasts 1e+300 days")
+        #expect(Message(Text.lasts, ["days": .decimal(Double.infinity)]).description == "this one lasts inf days")
     }
 
     @Test func placeholdersAreNamesInBracesOnly() {

@@ -84,7 +84,7 @@ import Testing
         let photo = IntakeError.invalidField(name: "media", reason: Message(IntakeText.photoTooLarge, ["size": .number(11_000_000)]))
         #expect(photo.description == "media is 11000000 bytes; photos may be at most 10 MB")
         #expect(Self.translations.render(photo.message, .lt) == "Laukas „nuotrauka“: failo dydis – 11000000 B; nuotrauka gali būti ne didesnė kaip 10 MB.")
-        #expect(Self.translations.render(Message(PlanningText.windowTooShort, ["minimum": .number(14), "days": .number(3.5)]), .lt)
+        #expect(Self.translations.render(Message(PlanningText.windowTooShort, ["minimum": .decimal(14), "days": .decimal(3.5)]), .lt)
             == "Viešas svarstymas turi trukti bent 14 d.; šis trunka 3,50 d.")
     }
 
