@@ -148,18 +148,23 @@ extension PlanningError {
 /// already in the visitor's language, or one of `WebText`'s messages.
 struct WebFailure: Error {
     var status: HTTPResponse.Status
-    var message: String
-    var template: Message?
+    /// Text already in the visitor's language, or one of `WebText`'s messages to render in it.
+    private enum Content { case translated(String), message(Message) }
+    private var content: Content
     var signInNext: String?
-    init(_ status: HTTPResponse.Status, _ message: String) { self.status = status; self.message = message }
+    init(_ status: HTTPResponse.Status, _ text: String) { self.status = status; content = .translated(text) }
     init(_ status: HTTPResponse.Status, _ text: WebText, _ arguments: [String: MessageArgument] = [:]) {
-        let message = Message(text, arguments)
-        self.status = status; self.message = message.description; template = message
+        self.status = status; content = .message(Message(text, arguments))
     }
     static func signIn(next: String) -> WebFailure { var f = WebFailure(.unauthorized, ""); f.signInNext = next; return f }
 
     /// The message in the visitor's language.
-    func text(_ pages: Pages, _ visitor: Visitor) -> String { template.map { pages.text($0, visitor) } ?? message }
+    func text(_ pages: Pages, _ visitor: Visitor) -> String {
+        switch content {
+        case .translated(let text): text
+        case .message(let message): pages.text(message, visitor)
+        }
+    }
 }
 
 /// The pages' own messages: the case name is the key (`msg.web.<case>` in Data/web/i18n), the raw
