@@ -47,7 +47,7 @@ public struct AppServices: Sendable {
         let intake = Intake(services: catalogue, locator: locator, store: store, media: MediaLibrary(besideDatabase: store.path),
                             afterCommit: { clusters.add($0); maps.reportChanged($0) })
         try await intake.loadOpenReports()
-        await maps.refreshPlans(from: store)
+        try await maps.refreshPlans(from: store)
         return AppServices(store: store, locator: locator, intake: intake, clusters: clusters, maps: maps, open311: open311, planning: planning)
     }
 }

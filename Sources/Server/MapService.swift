@@ -26,8 +26,9 @@ public final class MapService: Sendable {
     /// Reloads the plan areas and published comment locations the planning layers draw; when
     /// they changed, drops those layers' cached tiles. Run at start, after every planning write
     /// and every few seconds (consultations open and close by the clock).
-    public func refreshPlans(from store: SpatiaLiteStore) async {
-        guard let areas = try? await store.planAreas(), let locations = try? await store.publishedCommentLocations(planId: nil) else { return }
+    public func refreshPlans(from store: SpatiaLiteStore) async throws(StoreError) {
+        let areas = try await store.planAreas()
+        let locations = try await store.publishedCommentLocations(planId: nil)
         let changed = plans.replace(
             plans: areas.map { MapPlan(id: $0.id, title: $0.title, stage: $0.stage.rawValue, area: $0.area) },
             comments: locations.map { MapPlanComment(id: $0.id, planId: $0.planId, kind: $0.kind.rawValue, location: $0.location) })

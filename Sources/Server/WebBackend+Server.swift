@@ -19,9 +19,10 @@ extension AppServices {
         Task { [clusters, store, maps] in try? await clusters.reload(from: store); maps.reportChanged(report) }
     }
 
-    /// After a planning write: the map's planning layers reload.
+    /// After a planning write: the map's planning layers reload. A failed reload is retried, and
+    /// logged, by `miestas serve`'s five-second loop.
     func plansChanged() {
-        Task { [maps, store] in await maps.refreshPlans(from: store) }
+        Task { [maps, store] in try? await maps.refreshPlans(from: store) }
     }
 }
 

@@ -114,7 +114,7 @@ public struct WebPages: Sendable {
         case let e as StaffError:
             switch e {
             case .badCredentials: return (.unauthorized, pages.text("login_failed", visitor))
-            case .invalid(let reason): return (.serviceUnavailable, reason)
+            case .invalid(let reason): return (.badRequest, reason)
             case .unavailable(let reason): return (.serviceUnavailable, pages.text(Message(WebText.signInUnavailable, ["detail": .text(reason)]), visitor))
             }
         case let e as StoreError: return (.serviceUnavailable, pages.text(Message(WebText.storeFailed, ["detail": .text(e.description)]), visitor))

@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         let windows = Task { [consultations = services.consultations, maps = services.maps, store, logger] in
             while !Task.isCancelled {
                 do { try await consultations.observeWindows() } catch { logger.warning("recording consultation windows: \(error)") }
-                await maps.refreshPlans(from: store)
+                do { try await maps.refreshPlans(from: store) } catch { logger.warning("reloading the planning map layers: \(error)") }
                 try? await Task.sleep(for: .seconds(5))
             }
         }
