@@ -20,10 +20,15 @@ struct ClustersLayer: MapLayer {
 
     /// The cluster zoom for a view: the index clusters 40 px of 512-px tiles, which is 40 px of
     /// 256-px tiles one zoom further in.
-    static func clusterZoom(_ scene: Scene) -> Int {
-        let z = scene.frame.webMercatorZoom()
+    static func clusterZoom(_ scene: Scene) -> Int { clusterZoom(scene.frame, maxZoom: scene.reports.options.maxZoom) }
+
+    static func clusterZoom(_ frame: ViewFrame, maxZoom: Int) -> Int {
+        let z = frame.webMercatorZoom()
         guard z.isFinite else { return 0 }
-        return max(0, min(scene.reports.options.maxZoom + 1, Int(z.rounded(.down)) - 1))
+        // A tile's scale is a whole zoom, but worked out from its edges' longitudes it can come
+        // out a hair under (11.999999): two neighbouring tiles then chose different cluster
+        // levels, and the circles on their shared edge were cut in half.
+        return max(0, min(maxZoom + 1, Int((z + 1e-6).rounded(.down)) - 1))
     }
 
     func visible(_ scene: Scene) -> [(ClusterFeature, Coordinate)] {

@@ -27,11 +27,14 @@ public struct AppServices: Sendable {
     public let telemetry = Telemetry()
     /// Planning consultations over the same store (settings: `--min-consultation-days`, ...).
     public let consultations: Consultations
+    /// Staff sign-in, one for the API and the pages (they share its throttle of failed attempts).
+    public let accounts: StaffAccounts
 
     init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, clusters: MapClusters, maps: MapService, open311: Open311Settings = .init(),
          planning: PlanningSettings = .init()) {
         self.store = store; self.locator = locator; self.intake = intake; self.clusters = clusters; self.maps = maps; self.open311 = open311
         self.consultations = Consultations(store: store, users: store, media: MediaLibrary(besideDatabase: store.path), settings: planning)
+        self.accounts = StaffAccounts(store: store)
     }
 
     /// Everything built from what the store holds: the district index, the catalogue, the
@@ -82,7 +85,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     HealthController(services: services).register(on: router)
     if let media = services.intake.media { MediaController(library: media).register(on: router) }
     LocateController(locator: services.locator).register(on: router)
-    let auth = StaffAuth(accounts: StaffAccounts(store: services.store))
+    let auth = StaffAuth(accounts: services.accounts)
     auth.register(on: router)
     ReportsController(store: services.store, openReports: services.intake.openReports, auth: auth,
                       statusChanged: { services.reportStatusChanged($0) }).register(on: router)
@@ -93,7 +96,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     DistrictsController(districts: services.locator.districts, statistics: services.store, services: services.intake.services,
                         locale: services.open311.locale).register(on: router)
     FeedsController(store: services.store, services: services.intake.services, locale: services.open311.locale).register(on: router)
-    PlansController(consultations: services.consultations, accounts: StaffAccounts(store: services.store),
+    PlansController(consultations: services.consultations, accounts: services.accounts,
                     changed: { services.plansChanged() }).register(on: router)
     let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: APIKeyCache(store: services.store),
                                    settings: services.open311, telemetry: services.telemetry)

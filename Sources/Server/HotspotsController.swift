@@ -22,20 +22,27 @@ struct HotspotsController: Sendable {
         var features: [Feature]
     }
 
+    /// The defaults of the API, and what the district page shows.
+    static let defaultEps = 50.0, defaultMinPoints = 5
+
+    /// The hotspots of one district's reports that pass `filter`; nil for an unknown district.
+    func analysis(district code: String, filter: ClusterFilter, eps: Double = defaultEps, minPoints: Int = defaultMinPoints) throws(HotspotError) -> HotspotReport? {
+        guard districts.contains(where: { $0.code == code }), let district = clusters.districtIndex(code) else { return nil }
+        let points = clusters.free.index(for: filter).points.filter { $0.district == district }
+        return try HotspotAnalysis(eps: eps, minPoints: minPoints).run(Array(points))
+    }
+
     func register(on router: Router<BasicRequestContext>) {
         router.get("api/v1/districts/:code/hotspots") { request, context in
             let code = context.parameters.get("code") ?? ""
-            guard districts.contains(where: { $0.code == code }), let district = clusters.districtIndex(code) else {
-                throw Problem(.notFound, "no district with code '\(code.prefix(60))'")
-            }
-            let eps = try number(request, "eps", default: 50, range: 0...5_000)
-            let minPoints = Int(try number(request, "min_points", default: 5, range: 1...100_000))
-            let index = clusters.free.index(for: try ClustersController(clusters: clusters).filter(request))
-            let points = index.points.filter { $0.district == district }
-            let report: HotspotReport
-            do { report = try HotspotAnalysis(eps: eps, minPoints: minPoints).run(Array(points)) } catch let error as HotspotError {
+            let eps = try number(request, "eps", default: Self.defaultEps, range: 0...5_000)
+            let minPoints = Int(try number(request, "min_points", default: Double(Self.defaultMinPoints), range: 1...100_000))
+            let filter = try ClustersController(clusters: clusters).filter(request)
+            let found: HotspotReport?
+            do { found = try analysis(district: code, filter: filter, eps: eps, minPoints: minPoints) } catch let error as HotspotError {
                 throw Problem(.badRequest, error.description)
             }
+            guard let report = found else { throw Problem(.notFound, "no district with code '\(code.prefix(60))'") }
             let document = Document(district: code, eps: eps, min_points: minPoints, reports: report.pointCount, noise: report.noiseCount,
                                     crs_used: report.crs.description, features: report.features(serviceCode: clusters.serviceCode))
             return Response(status: .ok, headers: [.contentType: "application/geo+json"],

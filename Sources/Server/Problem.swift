@@ -5,15 +5,21 @@ import Hummingbird
 public struct Problem: Error, Sendable {
     public var status: HTTPResponse.Status
     public var detail: String
+    /// Headers the answer carries besides its content type (`Retry-After` on a 429).
+    public var headers: HTTPFields = [:]
 
-    public init(_ status: HTTPResponse.Status, _ detail: String) { self.status = status; self.detail = detail }
+    public init(_ status: HTTPResponse.Status, _ detail: String, headers: HTTPFields = [:]) {
+        self.status = status; self.detail = detail; self.headers = headers
+    }
 
     func response() -> Response {
         let body: [String: JSONScalar] = [
             "type": .string("about:blank"), "title": .string(status.reasonPhrase),
             "status": .int(Int(status.code)), "detail": .string(detail),
         ]
-        return jsonResponse(body, status: status, contentType: "application/problem+json")
+        var response = jsonResponse(body, status: status, contentType: "application/problem+json")
+        response.headers.append(contentsOf: headers)
+        return response
     }
 }
 

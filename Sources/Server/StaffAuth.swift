@@ -39,10 +39,13 @@ struct StaffAuth: Sendable {
             let session: (token: String, user: StaffUser, expiresAt: Date)
             do {
                 session = try await accounts.signIn(username: credentials.username, password: credentials.password)
-            } catch {
-                let failure = error as? StaffError
-                throw Problem(failure == .badCredentials ? .unauthorized : .serviceUnavailable, failure?.description ?? "\(error)")
-            }
+            } catch let error as StaffError {
+                switch error {
+                case .badCredentials: throw Problem(.unauthorized, error.description)
+                case .throttled(let seconds): throw Problem(.tooManyRequests, error.description, headers: [.retryAfter: String(seconds)])
+                case .invalid, .unavailable: throw Problem(.serviceUnavailable, error.description)
+                }
+            } catch { throw Problem(.serviceUnavailable, "\(error)") }
             return jsonResponse(["token": JSONScalar.string(session.token), "role": .string(session.user.role.rawValue),
                                  "expires_at": .string(ISO8601DateFormatter().string(from: session.expiresAt))])
         }

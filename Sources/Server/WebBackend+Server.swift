@@ -1,3 +1,4 @@
+import Clusters
 import Foundation
 import Hummingbird
 import Staff
@@ -8,10 +9,19 @@ extension AppServices {
     /// The web pages' view of the services: the same intake, consultations and accounts the APIs
     /// use, the server's form parsers, and the same follow-ups after writes.
     func webBackend() -> WebBackend {
-        WebBackend(store: store, intake: intake, consultations: consultations, accounts: StaffAccounts(store: store),
+        WebBackend(store: store, intake: intake, consultations: consultations, accounts: accounts,
                    districts: locator.districts, settings: .fromEnvironment(publicURL: open311.publicURL),
                    readForm: { request, limit in try await WebFormReader.read(request, limit: limit) },
-                   reportChanged: { reportStatusChanged($0) }, plansChanged: { plansChanged() })
+                   reportChanged: { reportStatusChanged($0) }, plansChanged: { plansChanged() },
+                   hotspots: { [clusters, locator] code, since in
+                       var filter = ClusterFilter()
+                       filter.since = Int64((since.timeIntervalSince1970 * 1000).rounded())
+                       let report = try? HotspotsController(clusters: clusters, districts: locator.districts).analysis(district: code, filter: filter)
+                       return report?.hotspots.map { h in
+                           DistrictHotspot(reports: h.count, services: h.dominantServices.map { (clusters.serviceCode($0.service), $0.count) },
+                                           latitude: h.centroid.y, longitude: h.centroid.x)
+                       } ?? []
+                   })
     }
 
     /// After a status change: the clusters filter by status, and the tiles that show the report.

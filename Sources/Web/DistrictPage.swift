@@ -8,6 +8,9 @@ import Synchronization
 /// `/districts/{code}`: the district's report counts by service and status, a weekly chart
 /// drawn on the server, and its hotspots of the last 90 days on a small map.
 extension WebPages {
+    /// The district page lists this many hotspots (the map and the GeoJSON have them all).
+    static let listedHotspots = 10
+
     func registerDistricts(on router: Router<BasicRequestContext>) {
         router.get("districts/:code", use: page(districtPage))
     }
@@ -17,7 +20,7 @@ extension WebPages {
         guard let district = backend.districts.first(where: { $0.code == code }) else {
             throw WebFailure(.notFound, pages.text("error_no_district", visitor))
         }
-        let (summary, latestReport) = try await summaries.summary(of: district, store: backend.store)
+        let (summary, latestReport, hotspots) = try await summaries.summary(of: district, backend: backend)
         let lang = visitor.language.rawValue
         let statuses = ReportStatus.allCases
         let rows: [[String: Any]] = summary.services.map { s in
@@ -25,9 +28,13 @@ extension WebPages {
              "counts": statuses.map { ["n": s.counts[$0]] }, "total": s.counts.total]
         }
         let weeks = Array(summary.weekly.suffix(26))
-        // The hotspots' window ends at the district's latest report (imported data may be old).
         let latest = latestReport ?? Date()
-        let since = latest.addingTimeInterval(-90 * 86_400)
+        let since = DistrictSummaries.hotspotsSince(latest: latestReport)
+        let listed = hotspots.prefix(Self.listedHotspots).enumerated().map { rank, h -> [String: Any] in
+            ["rank": rank + 1, "count": h.reports,
+             "services": h.services.map { "\(backend.intake.services[$0.code]?.name.text(lang) ?? $0.code) (\($0.count))" }.joined(separator: ", "),
+             "lat": String(format: "%.5f", h.latitude), "lon": String(format: "%.5f", h.longitude)]
+        }
         let ctx: [String: Any] = [
             "code": district.code, "name": district.name,
             "area_km2": String(format: "%.2f", district.areaSquareMetres / 1e6),
@@ -40,26 +47,34 @@ extension WebPages {
             "weeks": weeks.map { ["start": Self.dayText($0.start), "count": $0.count] },
             "hotspots_url": "/api/v1/districts/\(district.code)/hotspots?since=\(Self.dayText(since))",
             "since": Self.dayText(since), "until": Self.dayText(latest),
+            "hotspots": listed, "has_hotspots": !listed.isEmpty, "more_hotspots": hotspots.count - listed.count, "has_more_hotspots": hotspots.count > listed.count,
             "feed": "/feeds/reports.atom?district=\(district.code)",
         ]
         return pages.page("district", title: district.name, ctx, visitor: visitor, request: request, scripts: ["minimap.js"], leaflet: true)
     }
 }
 
-/// District summaries, each kept for a few seconds: computing one reads every report of the
-/// district (10–20 ms for a Boston ward), and a statistics page a few seconds behind is fine,
-/// while the same page opened by many people at once must not redo it each time.
+/// District summaries and hotspots, each kept for a few seconds: computing them reads every
+/// report of the district (10–20 ms for a Boston ward) and runs DBSCAN over 90 days of them, and a
+/// statistics page a few seconds behind is fine, while the same page opened by many people at
+/// once must not redo it each time.
 final class DistrictSummaries: Sendable {
     static let lifetime: TimeInterval = 5
-    private let cache = Mutex<[String: (at: Date, summary: DistrictSummary, latest: Date?)]>([:])
+    private struct Entry { var at: Date, summary: DistrictSummary, latest: Date?, hotspots: [DistrictHotspot] }
+    private let cache = Mutex<[String: Entry]>([:])
 
-    func summary(of district: District, store: SpatiaLiteStore, now: Date = Date()) async throws -> (DistrictSummary, latest: Date?) {
-        if let hit = cache.withLock({ $0[district.code] }), now.timeIntervalSince(hit.at) < Self.lifetime { return (hit.summary, hit.latest) }
-        let facts = try await store.districtFacts(code: district.code, from: nil, until: nil)
+    /// The hotspots' window: the 90 days up to the district's latest report (imported data may be old).
+    static func hotspotsSince(latest: Date?) -> Date { (latest ?? Date()).addingTimeInterval(-90 * 86_400) }
+
+    func summary(of district: District, backend: WebBackend, now: Date = Date()) async throws
+        -> (DistrictSummary, latest: Date?, hotspots: [DistrictHotspot]) {
+        if let hit = cache.withLock({ $0[district.code] }), now.timeIntervalSince(hit.at) < Self.lifetime { return (hit.summary, hit.latest, hit.hotspots) }
+        let facts = try await backend.store.districtFacts(code: district.code, from: nil, until: nil)
         let summary = DistrictSummary(district: district, facts: facts, from: nil, until: nil)
         let latest = facts.requestedAt.max().map { Date(timeIntervalSince1970: Double($0) / 1000) }
-        cache.withLock { $0[district.code] = (now, summary, latest) }
-        return (summary, latest)
+        let hotspots = backend.hotspots(district.code, Self.hotspotsSince(latest: latest))
+        cache.withLock { $0[district.code] = Entry(at: now, summary: summary, latest: latest, hotspots: hotspots) }
+        return (summary, latest, hotspots)
     }
 }
 

@@ -13,7 +13,7 @@ extension WebPages {
         router.get("plans/:id", use: page { request, context, visitor in
             try await planPage(request, visitor, planId: try id(context), values: CommentFormValues())
         })
-        router.post("plans/:id/comments", use: form(submitComment))
+        router.post("plans/:id/comments", use: form(limit: Self.maximumForm, submitComment))
     }
 
     func plansPage(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
@@ -61,6 +61,7 @@ extension WebPages {
         ctx["refusal"] = plan.commentRefusal(at: now).map { pages.text($0, visitor) } ?? ""
         ctx["kinds"] = CommentKind.allCases.map { ["code": $0.rawValue, "name": pages.text("comment_\($0.rawValue)", visitor), "selected": $0.rawValue == values.kind] }
         ctx["form"] = ["text": values.text, "name": values.name, "email": values.email, "lat": values.lat, "long": values.long]
+        ctx["attachment_max_mb"] = backend.consultations.settings.maxCommentAttachmentBytes / (1024 * 1024)
         ctx["errors"] = errors
         ctx["has_errors"] = !errors.isEmpty
         ctx["sent"] = request.query("sent").map { $0 == "pending" ? pages.text("comment_sent_pending", visitor) : pages.text("comment_sent_published", visitor) } ?? ""
@@ -81,6 +82,10 @@ extension WebPages {
                                   "hidden_reason": c.hiddenReason ?? "", "has_location": c.locationGeoJSON != nil,
                                   "status": pages.text("comment_status_\(c.status.rawValue)", visitor), "architect": c.architect ?? ""]
         if let d = c.duplicateOf { row["duplicate_of"] = ["id": d] }
+        // The register links a published comment's file (the API serves it only while published).
+        if c.status == .published, c.attachment != nil, let type = c.attachmentType.flatMap(AttachmentType.init(rawValue:)) {
+            row["attachment"] = type.fileExtension.uppercased()
+        }
         if let a = c.answer, a.publishedAt != nil {
             row["answer"] = ["decision": pages.text("decision_\(a.decision.rawValue)", visitor), "reasoning": a.reasoning, "architect": a.architect,
                              "at": a.publishedAt.map(Self.dateTime) ?? ""]
@@ -104,7 +109,9 @@ extension WebPages {
         }
         if errors.isEmpty {
             do {
-                let input = CommentInput(kind: values.kind, text: values.text, name: values.name, email: values.email, location: location)
+                // The file goes in as the API takes it (base64), so both accept exactly the same.
+                let input = CommentInput(kind: values.kind, text: values.text, name: values.name, email: values.email, location: location,
+                                         attachment: form.file("attachment").map { Data($0).base64EncodedString() })
                 let comment = try await backend.consultations.submitComment(planId: planId, input, by: .resident)
                 backend.plansChanged()
                 return pages.redirect("/plans/\(planId)?sent=\(comment.status.rawValue)#register", visitor: visitor)

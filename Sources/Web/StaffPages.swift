@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Messages
 import Planning
 import Reports
 import Staff
@@ -46,6 +47,11 @@ extension WebPages {
             return pages.redirect(Self.safeNext(form["next"]), visitor: visitor, cookies: [cookie])
         case .failure(.badCredentials):
             return loginPage(request, visitor, error: pages.text("login_failed", visitor), username: username, status: .unauthorized)
+        case .failure(.throttled(let seconds)):
+            var page = loginPage(request, visitor, error: pages.text(Message(WebText.signInThrottled, ["seconds": .integer(Int64(seconds))]), visitor),
+                                 username: username, status: .tooManyRequests)
+            page.headers[.retryAfter] = String(seconds)
+            return page
         case .failure(let error):
             throw error
         }

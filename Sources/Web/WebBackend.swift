@@ -37,13 +37,29 @@ public struct WebBackend: Sendable {
     public var reportChanged: @Sendable (Report) -> Void
     /// Told after a planning write (the map's planning layers reload).
     public var plansChanged: @Sendable () -> Void
+    /// The hotspots of a district's reports since a time, largest first: the same analysis, with
+    /// the same defaults, as `GET /api/v1/districts/{code}/hotspots`, whose map the page draws.
+    public var hotspots: @Sendable (_ districtCode: String, _ since: Date) -> [DistrictHotspot]
 
     public init(store: SpatiaLiteStore, intake: Intake, consultations: Consultations, accounts: StaffAccounts, districts: [District],
                 settings: WebSettings, readForm: @escaping @Sendable (Request, Int) async throws -> WebForm,
-                reportChanged: @escaping @Sendable (Report) -> Void, plansChanged: @escaping @Sendable () -> Void) {
+                reportChanged: @escaping @Sendable (Report) -> Void, plansChanged: @escaping @Sendable () -> Void,
+                hotspots: @escaping @Sendable (String, Date) -> [DistrictHotspot]) {
         self.store = store; self.intake = intake; self.consultations = consultations; self.accounts = accounts
         self.districts = districts; self.settings = settings; self.readForm = readForm
-        self.reportChanged = reportChanged; self.plansChanged = plansChanged
+        self.reportChanged = reportChanged; self.plansChanged = plansChanged; self.hotspots = hotspots
+    }
+}
+
+/// A problem area as the district page lists it.
+public struct DistrictHotspot: Sendable {
+    public var reports: Int
+    /// The services with the most reports in it, largest first, with their counts.
+    public var services: [(code: String, count: Int)]
+    public var latitude: Double, longitude: Double
+
+    public init(reports: Int, services: [(code: String, count: Int)], latitude: Double, longitude: Double) {
+        self.reports = reports; self.services = services; self.latitude = latitude; self.longitude = longitude
     }
 }
 

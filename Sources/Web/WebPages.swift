@@ -114,6 +114,7 @@ public struct WebPages: Sendable {
         case let e as StaffError:
             switch e {
             case .badCredentials: return (.unauthorized, pages.text("login_failed", visitor))
+            case .throttled(let seconds): return (.tooManyRequests, pages.text(Message(WebText.signInThrottled, ["seconds": .integer(Int64(seconds))]), visitor))
             case .invalid(let reason): return (.badRequest, reason)
             case .unavailable(let reason): return (.serviceUnavailable, pages.text(Message(WebText.signInUnavailable, ["detail": .text(reason)]), visitor))
             }
@@ -179,6 +180,7 @@ enum WebText: String, MessageCatalogue {
     case areaNotGeoJSON = "area: not GeoJSON ({detail})"
     case areaWithoutPoint = "the area has no inner point"
     case signInUnavailable = "sign-in is unavailable: {detail}"
+    case signInThrottled = "too many failed sign-ins for this username: try again in {seconds} s"
     case storeFailed = "the data cannot be read or saved now: {detail}"
 }
 

@@ -13,6 +13,29 @@ import Testing
         #expect(TileCoordinate(z: 3, x: 8, y: 0).isValid == false && TileCoordinate(z: 3, x: 7, y: 7).isValid)
     }
 
+    /// Every tile of a zoom clusters at the same level, whatever its place: neighbouring tiles
+    /// that chose different levels cut the circles on their shared edge in half (seen on the map).
+    @Test func everyTileOfAZoomClustersAtTheSameLevel() throws {
+        var random = SystemRandomNumberGenerator()
+        for z in 1...18 {
+            let n = 1 << z
+            var tiles = (0..<60).map { _ in TileCoordinate(z: z, x: Int.random(in: 0..<n, using: &random), y: Int.random(in: 0..<n, using: &random)) }
+            // Kaunas and Boston, and their right-hand neighbours.
+            for (lon, lat) in [(23.905, 54.897), (-71.0587, 42.3594)] {
+                let r = TileGrid.range(covering: BoundingBox(minX: lon, minY: lat, maxX: lon, maxY: lat), marginPixels: 0, zoom: z)
+                tiles += [TileCoordinate(z: z, x: r.x.lowerBound, y: r.y.lowerBound), TileCoordinate(z: z, x: min(n - 1, r.x.lowerBound + 1), y: r.y.lowerBound)]
+            }
+            for tile in tiles {
+                for ratio in [1, 2] {
+                    let frame = try ViewFrame(viewport: TileGrid.viewport(tile, ratio: ratio), pixelRatio: Double(ratio))
+                    let level = ClustersLayer.clusterZoom(frame, maxZoom: 18)
+                    #expect(level == z - 1, "tile \(tile) @\(ratio)x clusters at level \(level), not \(z - 1)")
+                    if level != z - 1 { return }
+                }
+            }
+        }
+    }
+
     func temporaryCache() -> TileCache {
         TileCache(root: FileManager.default.temporaryDirectory.appendingPathComponent("miestas-tiles-\(UUID().uuidString)"), memoryCapacity: 16)
     }

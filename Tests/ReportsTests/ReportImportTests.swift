@@ -83,6 +83,45 @@ import Testing
         #expect(m.serviceCode(for: "Request for Pothole Repair") == "pothole")
     }
 
+    /// Miestas's own export reads back through the `miestas` mapping: what another city (or a
+    /// backup) exports, this one imports with the same services, statuses, places and times.
+    @Test func anExportImportsBackThroughTheMiestasMapping() async throws {
+        let source = try await IntakeWorkspace()
+        for (service, lat) in [("graffiti", "54.9"), ("pothole", "54.89"), ("street_light", "54.91")] {
+            var s = Submission(serviceCode: service, lat: lat, long: "23.93", description: "Ant tilto, \"kabutės\", kableliai")
+            s.addressString = "Laisvės al. 5"
+            if service == "pothole" { s.attributes = ["lane": ["roadway"]] }
+            _ = try await source.intake.submit(s)
+        }
+        let exported = try await source.store.reports(ReportQuery())
+        let path = source.directory.appendingPathComponent("export.csv").path
+        try Data((ReportExport.csvHeader() + ReportExport.csvLines(exported)).utf8).write(to: URL(fileURLWithPath: path))
+        let target = try await IntakeWorkspace()
+        let mapping = try ImportMapping.load(IntakeWorkspace.repository.appendingPathComponent("Data/mappings/miestas.json").path)
+        let summary = try await ReportImporter(store: target.store, locator: target.intake.locator).importCSV(path, mapping: mapping)
+        #expect(summary.imported == 3 && summary.rejected.isEmpty && summary.unmappedCategories.isEmpty)
+        let imported = try await target.store.reports(ReportQuery())
+        for original in exported {
+            let copy = try #require(imported.first { $0.details.externalId == String(original.id) })
+            #expect(copy.details.serviceCode == original.details.serviceCode && copy.details.status == original.details.status)
+            #expect(copy.details.location == original.details.location && copy.details.districtCode == original.details.districtCode)
+            #expect(copy.details.description == original.details.description && copy.details.address == original.details.address)
+            #expect(abs(copy.details.requestedAt.timeIntervalSince(original.details.requestedAt)) < 1, "times keep their offsets")
+        }
+    }
+
+    /// The demo city's invented reports (Tools/demo-data/make_kaunas_reports.py): every one lies
+    /// in an eldership and imports, so the demo map shows all of them.
+    @Test func theDemoReportsImportCompletely() async throws {
+        let w = try await IntakeWorkspace()
+        let mapping = try ImportMapping.load(IntakeWorkspace.repository.appendingPathComponent("Data/mappings/miestas.json").path)
+        let path = IntakeWorkspace.repository.appendingPathComponent("Data/demo/kaunas-reports.csv").path
+        let summary = try await ReportImporter(store: w.store, locator: w.intake.locator).importCSV(path, mapping: mapping)
+        #expect(summary.rows > 400 && summary.imported == summary.rows && summary.rejected.isEmpty && summary.unmappedCategories.isEmpty)
+        let statuses = Set(try await w.store.reports(ReportQuery(limit: 10_000)).map(\.details.status))
+        #expect(statuses == Set(ReportStatus.allCases))
+    }
+
     @Test func exportsCarryNoPersonalData() async throws {
         let w = try await IntakeWorkspace()
         _ = try await w.intake.submit(Submission(serviceCode: "graffiti", lat: "54.9", long: "23.93", description: "Ant tilto",

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Reports
 import Store
+import TestSupport
 import Testing
 
 /// Photos sent as multipart `media`: checked by their bytes, stored once by hash, served back.
@@ -14,16 +15,7 @@ import Testing
     /// A multipart/form-data body as a browser builds it.
     static func multipart(_ fields: [(String, String)], files: [(name: String, filename: String, type: String, bytes: [UInt8])],
                           boundary: String = "----MiestasBoundary7MA4YWxkTrZu0gW") -> ByteBuffer {
-        var body: [UInt8] = []
-        for (name, value) in fields {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
-        }
-        for file in files {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8)
-            body += file.bytes + Array("\r\n".utf8)
-        }
-        body += Array("--\(boundary)--\r\n".utf8)
-        return ByteBuffer(bytes: body)
+        ByteBuffer(bytes: Multipart.body(fields, files: files, boundary: boundary))
     }
 
     static func post(_ client: any TestClientProtocol, _ body: ByteBuffer,

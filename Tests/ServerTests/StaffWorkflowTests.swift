@@ -21,6 +21,21 @@ import Testing
         return try await client.execute(uri: "/api/v1/reports/\(id)/transitions", method: .post, headers: headers, body: ByteBuffer(string: body)) { $0 }
     }
 
+    @Test func repeatedFailedSignInsGetA429WithRetryAfter() async throws {
+        try await Open311Fixture.run { client, f in
+            var accounts = StaffAccounts(store: f.store)
+            accounts.cost = 4
+            _ = try await accounts.add(username: "ona", role: .staff, password: "correct horse battery")
+            for _ in 0..<5 { #expect(try await signIn(client, "ona", "wrong password!!").status == .unauthorized) }
+            let paused = try await signIn(client, "ona", "correct horse battery")
+            #expect(paused.status == .tooManyRequests)
+            #expect(paused.headers[.contentType] == "application/problem+json")
+            let seconds = try #require(paused.headers[.retryAfter].flatMap { Int($0) })
+            #expect((1...30).contains(seconds))
+            #expect((try json(paused)["detail"] as? String)?.contains("try again in") == true)
+        }
+    }
+
     @Test func staffMoveReportsAndTheWorldSeesTheHistory() async throws {
         try await Open311Fixture.run { client, f in
             var accounts = StaffAccounts(store: f.store)

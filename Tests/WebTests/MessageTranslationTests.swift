@@ -166,14 +166,9 @@ import Testing
             ] {
                 let resident = Browser(language: language)
                 let token = try await resident.token(client, "/reports/new?service_code=other")
-                let boundary = "miestas-test-boundary"
-                var body = ""
-                for (name, value) in [("csrf", token), ("service_code", "other"), ("lat", "54.8985"), ("long", "23.9036")] {
-                    body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
-                }
-                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"media\"; filename=\"x.jpg\"\r\nContent-Type: image/jpeg\r\n\r\nnot a photo\r\n--\(boundary)--\r\n"
-                let r = try await resident.request(client, .post, "/reports/new", body: ByteBuffer(string: body),
-                                                   contentType: "multipart/form-data; boundary=\(boundary)")
+                let r = try await resident.postMultipart(client, "/reports/new",
+                                                         [("csrf", token), ("service_code", "other"), ("lat", "54.8985"), ("long", "23.9036")],
+                                                         files: [("media", "x.jpg", Array("not a photo".utf8))])
                 #expect(r.status == .unprocessableContent)
                 #expect(page(r).contains(expected), "\(language): \(page(r))")
                 #expect(!page(r).contains(foreign), "\(language)")

@@ -8,6 +8,7 @@ import Reports
 import Server
 import Staff
 import Store
+import TestSupport
 import Testing
 
 /// The whole server over a fresh database (demo districts, the shipped catalogue, one staff
@@ -70,6 +71,15 @@ final class Browser: @unchecked Sendable {
         let body = fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
             .joined(separator: "&")
         return try await request(client, .post, uri, body: ByteBuffer(string: body), contentType: "application/x-www-form-urlencoded")
+    }
+
+    /// A multipart/form-data POST of `fields` and `files` (name, file name, bytes), as a browser
+    /// sends a form with `enctype="multipart/form-data"`.
+    func postMultipart(_ client: any TestClientProtocol, _ uri: String, _ fields: [(String, String)],
+                       files: [(name: String, filename: String, bytes: [UInt8])]) async throws -> TestResponse {
+        let boundary = "miestas-test-\(UUID().uuidString)"
+        let body = Multipart.body(fields, files: files.map { ($0.name, $0.filename, "application/octet-stream", $0.bytes) }, boundary: boundary)
+        return try await request(client, .post, uri, body: ByteBuffer(bytes: body), contentType: "multipart/form-data; boundary=\(boundary)")
     }
 
     /// The CSRF token of the page at `uri` (fetching it also sets the seed cookie).

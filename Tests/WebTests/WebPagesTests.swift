@@ -170,6 +170,23 @@ import Testing
         }
     }
 
+    @Test func repeatedFailedSignInsPauseTheUsernameWithAMessage() async throws {
+        try await WebFixture.run { client, _ in
+            let browser = Browser()
+            let token = try await browser.token(client, "/staff/login")
+            for _ in 0..<5 {
+                #expect(try await browser.post(client, "/staff/login", [("csrf", token), ("username", "rasa"), ("password", "not it at all")]).status == .unauthorized)
+            }
+            let paused = try await browser.post(client, "/staff/login", [("csrf", token), ("username", "rasa"), ("password", WebFixture.password)])
+            #expect(paused.status == .tooManyRequests)
+            #expect(paused.headers[.retryAfter] != nil)
+            #expect(String(buffer: paused.body).contains("Per daug nesėkmingų bandymų prisijungti"))
+            #expect(paused.headers[values: .setCookie].allSatisfy { !$0.hasPrefix("miestas_session=") }, "no session while paused")
+            // Another username is not paused.
+            #expect(try await browser.post(client, "/staff/login", [("csrf", token), ("username", "sta"), ("password", WebFixture.password)]).status == .seeOther)
+        }
+    }
+
     @Test func cookiesAreSecureBehindTLS() async throws {
         try await WebFixture.run { client, _ in
             let browser = Browser()
@@ -256,6 +273,36 @@ import Testing
         }
     }
 
+    @Test func aCommentCarriesAFileThatTheRegisterLinks() async throws {
+        try await WebFixture.run { client, fixture in
+            let planner = Browser()
+            try await planner.signIn(client, "rasa")
+            let (_, planId) = try await planner.openConsultation(client, title: "Savanorių prospektas", moderation: "post")
+            let resident = Browser(language: "en")
+            let csrf = try await resident.token(client, "/plans/\(planId)")
+            let fields = [("csrf", csrf), ("kind", "objection"), ("text", "See the attached photo"), ("name", "Aistė"), ("email", "aiste@example.lt")]
+            // Not a PDF, JPEG or PNG: refused with the form again, nothing stored.
+            let gif = try await resident.postMultipart(client, "/plans/\(planId)/comments", fields,
+                                                       files: [("attachment", "x.gif", Array("GIF89a....".utf8))])
+            #expect(gif.status == .unprocessableContent)
+            #expect(String(buffer: gif.body).contains("value=\"Aistė\""))
+            #expect(try await fixture.store.comments(planId: planId, publishedOnly: false, includeHidden: true).isEmpty)
+            // A PNG (its first bytes are what counts, not its name).
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 64)
+            let sent = try await resident.postMultipart(client, "/plans/\(planId)/comments", fields, files: [("attachment", "photo.bin", png)])
+            #expect(sent.status == .seeOther)
+            let comment = try #require(try await fixture.store.comments(planId: planId, publishedOnly: false, includeHidden: true).first)
+            let register = String(buffer: try await resident.get(client, "/plans/\(planId)").body)
+            #expect(register.contains("<a href=\"/api/v1/comments/\(comment.id)/attachment\">Attached file (PNG)</a>"), "\(register)")
+            let file = try await resident.get(client, "/api/v1/comments/\(comment.id)/attachment")
+            #expect(file.status == .ok && file.headers[.contentType] == "image/png" && Array(buffer: file.body) == png)
+            // An empty file field (nothing chosen) is no attachment.
+            let plain = try await resident.postMultipart(client, "/plans/\(planId)/comments", fields, files: [("attachment", "", [])])
+            #expect(plain.status == .seeOther)
+            #expect(try await fixture.store.comments(planId: planId, publishedOnly: false, includeHidden: true).filter { $0.attachment != nil }.count == 1)
+        }
+    }
+
     @Test func moderationAndTheRegister() async throws {
         try await WebFixture.run { client, fixture in
             let planner = Browser()
@@ -320,7 +367,36 @@ import Testing
             #expect(page.contains("<th scope=\"row\">Pothole</th><td>2</td>"), "\(page)")
             #expect(page.contains("<svg") && page.contains("class=\"bar\""))
             #expect(page.contains("/api/v1/districts/\(code)/hotspots?since="))
+            #expect(page.contains("No hotspots in this period."), "two reports make no hotspot")
             #expect(try await browser.get(client, "/districts/nowhere").status == .notFound)
+        }
+    }
+
+    @Test func theDistrictPageListsItsHotspotsWithoutJavaScript() async throws {
+        try await WebFixture.run { client, _ in
+            let browser = Browser(language: "en")
+            let token = try await browser.token(client, "/reports/new?service_code=graffiti")
+            // Six graffiti reports a few metres apart (a hotspot: at least 5 within 50 m), one far away.
+            for (i, service) in ["graffiti", "graffiti", "graffiti", "graffiti", "graffiti", "street_light"].enumerated() {
+                let r = try await browser.post(client, "/reports/new", [("csrf", token), ("service_code", service),
+                                                                        ("lat", String(54.8985 + Double(i) * 0.00005)), ("long", "23.9036")])
+                #expect(r.status == .seeOther)
+            }
+            _ = try await browser.post(client, "/reports/new", [("csrf", token), ("service_code", "graffiti"), ("lat", "54.9050"), ("long", "23.9036")])
+            let location = try await client.execute(uri: "/api/v1/locate?lon=23.9036&lat=54.8985", method: .get) { $0 }
+            let code = try #require((try JSONSerialization.jsonObject(with: Data(buffer: location.body)) as? [String: Any])?["code"] as? String)
+            // The page's list is the API's analysis: one hotspot of the six, mostly graffiti.
+            var api: [[String: Any]] = []
+            for _ in 0..<50 {  // the map's index takes new reports within 50 ms
+                let body = try await client.execute(uri: "/api/v1/districts/\(code)/hotspots?since=2000-01-01", method: .get) { $0 }.body
+                api = (try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["features"] as? [[String: Any]] ?? []
+                if (api.first?["properties"] as? [String: Any])?["count"] as? Int == 6 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(api.count == 1 && (api.first?["properties"] as? [String: Any])?["count"] as? Int == 6)
+            let page = String(buffer: try await browser.get(client, "/districts/\(code)").body)
+            #expect(page.contains("<tr><th scope=\"row\">1</th><td>6</td><td>Graffiti (5), Street light out (1)</td><td>54.89"), "\(page)")
+            #expect(!page.contains("<th scope=\"row\">2</th><td>"), "the far report is noise")
         }
     }
 }
