@@ -28,7 +28,9 @@ struct HotspotsController: Sendable {
     /// The hotspots of one district's reports that pass `filter`; nil for an unknown district.
     func analysis(district code: String, filter: ClusterFilter, eps: Double = defaultEps, minPoints: Int = defaultMinPoints) throws(HotspotError) -> HotspotReport? {
         guard districts.contains(where: { $0.code == code }), let district = clusters.districtIndex(code) else { return nil }
-        let points = clusters.free.index(for: filter).points.filter { $0.district == district }
+        // Filtered here rather than through the catalogue's filtered indexes: each distinct
+        // `since` would build one over every report and push out the ones the map keeps warm.
+        let points = clusters.free.index(for: .all).points.filter { $0.district == district && filter.matches($0) }
         return try HotspotAnalysis(eps: eps, minPoints: minPoints).run(Array(points))
     }
 
