@@ -92,7 +92,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     ClustersController(clusters: services.clusters).register(on: router)
     WMSController(maps: services.maps, publicURL: services.open311.publicURL).register(on: router)
     TilesController(maps: services.maps).register(on: router)
-    HotspotsController(clusters: services.clusters, districts: services.locator.districts).register(on: router)
+    HotspotsController(clusters: services.clusters).register(on: router)
     DistrictsController(districts: services.locator.districts, statistics: services.store, services: services.intake.services,
                         locale: services.open311.locale).register(on: router)
     FeedsController(store: services.store, services: services.intake.services, locale: services.open311.locale).register(on: router)

@@ -8,7 +8,6 @@ import Store
 /// over its reports (with the map's filters), as GeoJSON outlines.
 struct HotspotsController: Sendable {
     let clusters: MapClusters
-    let districts: [District]
 
     /// The document: a FeatureCollection with the analysis's parameters and totals beside it.
     struct Document: Encodable {
@@ -22,26 +21,14 @@ struct HotspotsController: Sendable {
         var features: [Feature]
     }
 
-    /// The defaults of the API, and what the district page shows.
-    static let defaultEps = 50.0, defaultMinPoints = 5
-
-    /// The hotspots of one district's reports that pass `filter`; nil for an unknown district.
-    func analysis(district code: String, filter: ClusterFilter, eps: Double = defaultEps, minPoints: Int = defaultMinPoints) throws(HotspotError) -> HotspotReport? {
-        guard districts.contains(where: { $0.code == code }), let district = clusters.districtIndex(code) else { return nil }
-        // Filtered here rather than through the catalogue's filtered indexes: each distinct
-        // `since` would build one over every report and push out the ones the map keeps warm.
-        let points = clusters.free.index(for: .all).points.filter { $0.district == district && filter.matches($0) }
-        return try HotspotAnalysis(eps: eps, minPoints: minPoints).run(Array(points))
-    }
-
     func register(on router: Router<BasicRequestContext>) {
         router.get("api/v1/districts/:code/hotspots") { request, context in
             let code = context.parameters.get("code") ?? ""
-            let eps = try number(request, "eps", default: Self.defaultEps, range: 0...5_000)
-            let minPoints = Int(try number(request, "min_points", default: Double(Self.defaultMinPoints), range: 1...100_000))
+            let eps = try number(request, "eps", default: MapClusters.hotspotEps, range: 0...5_000)
+            let minPoints = Int(try number(request, "min_points", default: Double(MapClusters.hotspotMinPoints), range: 1...100_000))
             let filter = try ClustersController(clusters: clusters).filter(request)
             let found: HotspotReport?
-            do { found = try analysis(district: code, filter: filter, eps: eps, minPoints: minPoints) } catch let error as HotspotError {
+            do { found = try clusters.hotspots(district: code, filter: filter, eps: eps, minPoints: minPoints) } catch let error as HotspotError {
                 throw Problem(.badRequest, error.description)
             }
             guard let report = found else { throw Problem(.notFound, "no district with code '\(code.prefix(60))'") }

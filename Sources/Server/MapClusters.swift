@@ -43,6 +43,20 @@ final class MapClusters: Sendable {
     func serviceIndex(_ code: String) -> UInt16? { services.index(code) }
     func serviceCode(_ index: UInt16) -> String { services.code(index) }
     func districtCode(_ index: Int32) -> String? { index >= 0 && Int(index) < districts.count ? districts[Int(index)] : nil }
+
+    /// The defaults of `GET /api/v1/districts/{code}/hotspots`, which the district page uses too.
+    static let hotspotEps = 50.0, hotspotMinPoints = 5
+
+    /// The hotspots of one district's reports that pass `filter` (DBSCAN in metres); nil for an
+    /// unknown district. The points are filtered here rather than through the catalogue's filtered
+    /// indexes: each distinct `since` would build one over every report and push out the ones the
+    /// map keeps warm.
+    func hotspots(district code: String, filter: ClusterFilter, eps: Double = hotspotEps,
+                  minPoints: Int = hotspotMinPoints) throws(HotspotError) -> HotspotReport? {
+        guard let district = districtIndex[code] else { return nil }
+        let points = free.index(for: .all).points.filter { $0.district == district && filter.matches($0) }
+        return try HotspotAnalysis(eps: eps, minPoints: minPoints).run(Array(points))
+    }
     func districtIndex(_ code: String) -> Int32? { districtIndex[code] }
 
     /// A committed report: shown within a second.

@@ -13,10 +13,9 @@ extension AppServices {
                    districts: locator.districts, settings: .fromEnvironment(publicURL: open311.publicURL),
                    readForm: { request, limit in try await WebFormReader.read(request, limit: limit) },
                    reportChanged: { reportStatusChanged($0) }, plansChanged: { plansChanged() },
-                   hotspots: { [clusters, locator] code, since in
-                       var filter = ClusterFilter()
-                       filter.since = Int64((since.timeIntervalSince1970 * 1000).rounded())
-                       let report = try? HotspotsController(clusters: clusters, districts: locator.districts).analysis(district: code, filter: filter)
+                   hotspots: { [clusters] code, since in
+                       let filter = ClusterFilter(since: Int64((since.timeIntervalSince1970 * 1000).rounded()))
+                       let report = try? clusters.hotspots(district: code, filter: filter)
                        return report?.hotspots.map { h in
                            DistrictHotspot(reports: h.count, services: h.dominantServices.map { (clusters.serviceCode($0.service), $0.count) },
                                            latitude: h.centroid.y, longitude: h.centroid.x)

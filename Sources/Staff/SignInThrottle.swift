@@ -44,12 +44,9 @@ public final class SignInThrottle: Sendable {
             var entry = entries[key].flatMap { now.timeIntervalSince($0.last) < policy.memory ? $0 : nil } ?? Entry(failures: 0, last: now)
             entry.failures += 1
             entry.last = now
-            var pause: TimeInterval?
-            if entry.failures >= policy.freeFailures {
-                let doublings = Double(min(entry.failures - policy.freeFailures, 30))
-                pause = min(policy.firstPause * pow(2, doublings), policy.longestPause)
-                entry.blockedUntil = now.addingTimeInterval(pause!)
-            }
+            let doublings = entry.failures - policy.freeFailures
+            let pause = doublings < 0 ? nil : min(policy.firstPause * pow(2, Double(min(doublings, 30))), policy.longestPause)
+            entry.blockedUntil = pause.map { now.addingTimeInterval($0) }
             if entries[key] == nil, entries.count >= policy.capacity { Self.makeRoom(&entries, now: now, capacity: policy.capacity) }
             entries[key] = entry
             return pause

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Messages
 import Planning
 import Reports
 import Staff
@@ -48,7 +47,7 @@ extension WebPages {
         case .failure(.badCredentials):
             return loginPage(request, visitor, error: pages.text("login_failed", visitor), username: username, status: .unauthorized)
         case .failure(.throttled(let seconds)):
-            var page = loginPage(request, visitor, error: pages.text(Message(WebText.signInThrottled, ["seconds": .integer(Int64(seconds))]), visitor),
+            var page = loginPage(request, visitor, error: describe(StaffError.throttled(retryAfter: seconds), visitor).1,
                                  username: username, status: .tooManyRequests)
             page.headers[.retryAfter] = String(seconds)
             return page
