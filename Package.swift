@@ -29,6 +29,7 @@ let package = Package(
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Geometry values, codecs, CRS (PROJ) and geometry operations (GEOS). No SQL, no HTTP.
         .target(name: "Geo", dependencies: ["CProj", "CGEOS"]),
@@ -56,7 +57,7 @@ let package = Package(
         .target(name: "Clusters", dependencies: ["Geo"]),
         // Maps: WMS, the layer catalogue and styles, the Cairo renderer, the tile grid and cache.
         // Draws from values handed in (districts, cluster indexes): no SQL, no HTTP.
-        .target(name: "Maps", dependencies: ["Geo", "Clusters", "CCairo", "CJPEG"]),
+        .target(name: "Maps", dependencies: ["Geo", "Clusters", "CCairo", "CJPEG", "CZlib"]),
         // Staff accounts: bcrypt passwords and bearer tokens.
         .target(name: "Staff", dependencies: ["Store", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]),
         // Planning consultations: plans, stages and their rules, comments, moderation, answers,

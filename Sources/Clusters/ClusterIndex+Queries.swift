@@ -18,6 +18,29 @@ extension ClusterIndex {
         return found
     }
 
+    /// Every single report whose position lies in `bounds`, with its position in the Web Mercator
+    /// unit square (x east from 180°W, y south from 85.05°N, both 0...1), in the order
+    /// `clusters(in:zoom:)` gives them at the single-report zoom: what map layers that draw tens
+    /// of thousands of symbols read, without a feature (and a breakdown) made for each, and
+    /// without projecting them again for a Web Mercator map.
+    public func forEachReport(in bounds: MapBounds, _ body: (ClusterPoint, _ x: Double, _ y: Double) -> Void) {
+        let level = levels[levels.count - 1]
+        let rectangles = bounds.unitRectangles
+        built.withUnsafeBufferPointer { built in
+            level.identities.withUnsafeBufferPointer { identities in
+                level.tree.coordinates.withUnsafeBufferPointer { xy in
+                    for box in rectangles {
+                        level.tree.forEach(inRectangle: box.minX, box.minY, box.maxX, box.maxY) { position in
+                            body(built[Int(identities[position])], xy[2 * position], xy[2 * position + 1])
+                        }
+                    }
+                }
+            }
+        }
+        guard !recent.isEmpty else { return }
+        for box in rectangles { recent.forEachSingle(atZoom: level.zoom, in: box, body) }
+    }
+
     /// The cluster itself, as a feature.
     public func cluster(_ id: ClusterID) throws(ClusterError) -> ClusterFeature {
         let (level, position) = try locate(id)

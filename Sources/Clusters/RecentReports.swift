@@ -102,10 +102,18 @@ struct RecentReports: Sendable {
 
     /// The reports that show on their own at `zoom` inside a unit-square rectangle.
     func singles(atZoom zoom: Int, in box: (minX: Double, minY: Double, maxX: Double, maxY: Double)) -> [ClusterPoint] {
-        points.indices.filter { i in
+        var found: [ClusterPoint] = []
+        forEachSingle(atZoom: zoom, in: box) { point, _, _ in found.append(point) }
+        return found
+    }
+
+    /// The same, each with its unit-square position, in arrival order.
+    func forEachSingle(atZoom zoom: Int, in box: (minX: Double, minY: Double, maxX: Double, maxY: Double),
+                       _ body: (ClusterPoint, Double, Double) -> Void) {
+        for i in points.indices {
             let x = unitPositions[2 * i], y = unitPositions[2 * i + 1]
-            return Int(joinZooms[i]) < zoom && x >= box.minX && x <= box.maxX && y >= box.minY && y <= box.maxY
-        }.map { points[$0] }
+            if Int(joinZooms[i]) < zoom && x >= box.minX && x <= box.maxX && y >= box.minY && y <= box.maxY { body(points[i], x, y) }
+        }
     }
 
     /// The reports that joined the cluster at `position` of `zoom` at that zoom: single one zoom

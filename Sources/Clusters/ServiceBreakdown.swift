@@ -64,7 +64,24 @@ public struct ServiceBreakdown: RandomAccessCollection, Hashable, Sendable {
 
     /// The `limit` services with the most reports, largest first (ties: lower service first).
     public func top(_ limit: Int) -> [ServiceCount] {
-        Array(sorted(by: ServiceCount.byCountDescending).prefix(Swift.max(0, limit)))
+        var found: [ServiceCount] = []
+        top(limit, into: &found)
+        return found
+    }
+
+    /// The same into the caller's array, which keeps its room between calls: a map answer asks
+    /// this of every cluster in view, and sorting each whole breakdown would cost more than the
+    /// rest of the answer. An insertion into a list of at most `limit`.
+    public func top(_ limit: Int, into found: inout [ServiceCount]) {
+        found.removeAll(keepingCapacity: true)
+        guard limit > 0 else { return }
+        for c in self {
+            guard found.count < limit || ServiceCount.byCountDescending(c, found[found.count - 1]) else { continue }
+            if found.count == limit { found.removeLast() }
+            var i = found.count
+            while i > 0, ServiceCount.byCountDescending(c, found[i - 1]) { i -= 1 }
+            found.insert(c, at: i)
+        }
     }
 
     public static func == (a: ServiceBreakdown, b: ServiceBreakdown) -> Bool { a.elementsEqual(b) }

@@ -51,6 +51,14 @@ public struct JSONBuffer {
     /// Text that is JSON already.
     public mutating func append(json s: String) { bytes.append(contentsOf: s.utf8) }
 
+    /// Bytes that are JSON already (a string quoted once and kept, say).
+    public mutating func append(json b: [UInt8]) { bytes.append(contentsOf: b) }
+
+    /// A number in its shortest form that reads back as the same `Double`; non-finite as null.
+    public mutating func number(_ d: Double) {
+        if d.isFinite { bytes.append(contentsOf: d.description.utf8) } else { raw("null") }
+    }
+
     public mutating func string(_ s: String) { Self.appendQuoted(s, to: &bytes) }
 
     /// `s` as a JSON string literal appended to `bytes`: the one JSON string escaper (Open311

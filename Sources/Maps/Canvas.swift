@@ -73,12 +73,9 @@ final class Canvas {
         cairo_restore(context)
     }
 
-    /// The PNG encoding of an image canvas.
+    /// The PNG encoding of an image canvas (see `PNGEncoder` for why not Cairo's).
     func png() -> Data {
-        cairo_surface_flush(surface)
-        let sink = ByteSink()
-        cairo_surface_write_to_png_stream(surface, ByteSink.write, Unmanaged.passUnretained(sink).toOpaque())
-        return sink.data
+        withPixels { pixels, stride in PNGEncoder.encode(pixels: pixels, strideInWords: stride, width: width, height: height) }
     }
 
     /// Ends an SVG or PDF canvas and returns the document.

@@ -17,6 +17,8 @@ struct ClustersLayer: MapLayer {
     static let maxCircle = 28.0
 
     static func radius(count: Int) -> Double { min(maxCircle, 7 + 3.5 * log2(Double(max(count, 1)))) }
+    /// The circle with half its white rim (1.5 px wide), at pixel ratio 1.
+    static func outerRadius(count: Int) -> Double { radius(count: count) + 0.75 }
 
     /// The cluster zoom for a view: the index clusters 40 px of 512-px tiles, which is 40 px of
     /// 256-px tiles one zoom further in.

@@ -42,7 +42,7 @@ struct DistrictDensityLayer: MapLayer {
         let densities = Self.densities(scene.data, scene.reports.points)
         cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD)
         for (i, district) in scene.visibleDistricts() {
-            scene.addPath(district.geometry)
+            scene.addPath(district)
             Palette.density[densities.classIndex(densities.perSquareKilometre[i])].set(on: cr)
             cairo_fill_preserve(cr)
             Colour(rgb: 0x666666, alpha: 0.8).set(on: cr)

@@ -3,7 +3,8 @@ import Foundation
 import Geo
 
 /// `districts`: district outlines and their names (DejaVu Sans, so Lithuanian letters render).
-/// Style `default` draws names, `outline` only the boundaries.
+/// Style `default` draws names, placed without collisions (`DistrictLabels`), `outline` only the
+/// boundaries.
 struct DistrictsLayer: MapLayer {
     let name = "districts"
     let title = "Districts"
@@ -17,17 +18,13 @@ struct DistrictsLayer: MapLayer {
         let visible = scene.visibleDistricts()
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
         for (_, district) in visible {
-            scene.addPath(district.geometry)
+            scene.addOutline(district)
         }
         Palette.districtOutline.set(on: cr)
         cairo_set_line_width(cr, 1.5 * scene.ratio)
         cairo_stroke(cr)
-        guard style.name == "default" else { return }
-        for (_, district) in visible {
-            let p = scene.frame.pixels([district.labelPoint])[0]
-            guard p.x.isFinite, p.y.isFinite else { continue }
-            scene.labels.append((district.name, p.x, p.y, 12 * scene.ratio))
-        }
+        // Names are placed and drawn after every layer (`DistrictLabels`).
+        if style.name == "default" { scene.drawsDistrictLabels = true }
     }
 
     func features(_ scene: Scene, atPixel x: Double, _ y: Double, limit: Int) -> [FeatureInfo] {
@@ -74,6 +71,70 @@ extension Scene {
                 }
                 if started { cairo_close_path(cr) }
             }
+        }
+    }
+
+    /// Calls `body` with each ring of the district in pixels, in the geometry's order.
+    func forEachRing(_ district: MapDistrict, _ body: ([Coordinate]) -> Void) {
+        if frame.projector.isWebMercator {
+            var pixels: [Coordinate] = []
+            for ring in district.webMercatorRings {
+                pixels.removeAll(keepingCapacity: true)
+                for c in ring {
+                    let p = frame.viewport.pixel(c)
+                    pixels.append(Coordinate(p.x, p.y))
+                }
+                body(pixels)
+            }
+        } else {
+            for polygon in district.geometry.polygons { for ring in polygon.rings { body(frame.pixels(ring)) } }
+        }
+    }
+
+    /// Adds a district's boundary to the current path for stroking, leaving out what cannot show:
+    /// segments wholly beyond one side of the view (grown by a few pixels for the line's width),
+    /// and vertices within half a pixel of the last one drawn. A ward's boundary has thousands of
+    /// vertices, most of them outside a tile or within a pixel of each other, and Cairo strokes
+    /// every segment it is given.
+    func addOutline(_ district: MapDistrict) {
+        let cr = context
+        let margin = 4 * ratio
+        let minX = -margin, minY = -margin, maxX = Double(canvas.width) + margin, maxY = Double(canvas.height) + margin
+        forEachRing(district) { ring in
+            guard ring.count > 1 else { return }
+            var last: Coordinate?, pen: Coordinate?
+            var broken = false
+            for (i, p) in ring.enumerated() where p.x.isFinite && p.y.isFinite {
+                defer { last = p }
+                guard let l = last else { continue }
+                if (l.x < minX && p.x < minX) || (l.x > maxX && p.x > maxX) || (l.y < minY && p.y < minY) || (l.y > maxY && p.y > maxY) {
+                    if pen != nil { broken = true }
+                    pen = nil
+                    continue
+                }
+                if let at = pen {
+                    if i < ring.count - 1, abs(p.x - at.x) < 0.5, abs(p.y - at.y) < 0.5 { continue }
+                } else {
+                    if i > 1 { broken = true }
+                    cairo_move_to(cr, l.x, l.y)
+                }
+                cairo_line_to(cr, p.x, p.y)
+                pen = p
+            }
+            if pen != nil, !broken { cairo_close_path(cr) }
+        }
+    }
+
+    /// Adds a district's rings to the current path, closed (for filling).
+    func addPath(_ district: MapDistrict) {
+        let cr = context
+        forEachRing(district) { ring in
+            guard ring.count > 1 else { return }
+            var started = false
+            for p in ring where p.x.isFinite && p.y.isFinite {
+                if started { cairo_line_to(cr, p.x, p.y) } else { cairo_move_to(cr, p.x, p.y); started = true }
+            }
+            if started { cairo_close_path(cr) }
         }
     }
 

@@ -11,10 +11,15 @@ public struct MapDistrict: Hashable, Sendable {
     public let bounds: BoundingBox
     /// Where the label goes: the centroid of the largest part's outer ring.
     public let labelPoint: Coordinate
+    /// Every ring (polygon by polygon, shell first) in Web Mercator metres: most maps are drawn in
+    /// Web Mercator, and projecting the boundaries there again for every tile was a logarithm
+    /// and a tangent per vertex.
+    let webMercatorRings: [[Coordinate]]
 
     public init(code: String, name: String, geometry: Geometry, areaSquareMetres: Double) {
         self.code = code; self.name = name; self.geometry = geometry; self.areaSquareMetres = areaSquareMetres
         let polygons = geometry.polygons
+        webMercatorRings = polygons.flatMap { $0.rings.map { $0.map(Projector.mercator) } }
         var box = BoundingBox.empty
         for p in polygons { for c in p.shell { box.expand(toInclude: c) } }
         bounds = box

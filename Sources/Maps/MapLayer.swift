@@ -46,9 +46,11 @@ final class Scene {
     let data: MapData
     let query: ReportQuery
     private var cachedReports: ClusterIndex?
-    /// Labels wait here and are drawn after every layer, so symbols of layers above never hide
-    /// them (what MapServer's and GeoServer's label caches do).
-    var labels: [(text: String, x: Double, y: Double, size: Double)] = []
+    /// The layers of the request: names keep off what some of them draw (`DistrictLabels`).
+    var layerNames: Set<String> = []
+    /// Set by the districts layer: its names are drawn after every layer, so symbols of layers
+    /// above never hide them (what MapServer's and GeoServer's label caches do).
+    var drawsDistrictLabels = false
 
     init(canvas: Canvas, frame: ViewFrame, data: MapData, query: ReportQuery) {
         self.canvas = canvas; self.frame = frame; self.data = data; self.query = query
@@ -67,11 +69,29 @@ final class Scene {
 
     /// Single reports in view (grown by `margin` pixels), with their pixel positions.
     func reportsInView(marginPixels margin: Double) -> (points: [ClusterPoint], pixels: [Coordinate]) {
-        let index = reports
+        var points: [ClusterPoint] = [], pixels: [Coordinate] = []
+        forEachReportInView(marginPixels: margin) { point, x, y in
+            points.append(point)
+            pixels.append(Coordinate(x, y))
+        }
+        return (points, pixels)
+    }
+
+    /// The same, one at a time, in the index's order. A Web Mercator view takes the pixels from
+    /// the index's own unit-square positions; other CRSs project the reports' lon/lat.
+    func forEachReportInView(marginPixels margin: Double, _ body: (ClusterPoint, _ x: Double, _ y: Double) -> Void) {
         let bounds = frame.lonLatBounds(marginPixels: margin)
-        let features = index.clusters(in: bounds, zoom: index.options.maxZoom + 1)
-        let points = features.compactMap(\.report)
-        return (points, frame.pixels(points.map { Coordinate($0.lon, $0.lat) }))
+        if let unit = frame.unitSquarePixels {
+            reports.forEachReport(in: bounds) { point, x, y in
+                let p = unit.pixel(x, y)
+                body(point, p.x, p.y)
+            }
+            return
+        }
+        var points: [ClusterPoint] = []
+        reports.forEachReport(in: bounds) { point, _, _ in points.append(point) }
+        let pixels = frame.pixels(points.map { Coordinate($0.lon, $0.lat) })
+        for (point, p) in zip(points, pixels) { body(point, p.x, p.y) }
     }
 }
 

@@ -21,6 +21,7 @@ public struct MapRenderer: Sendable {
         if !transparent { canvas.clear(to: request.background.with(alpha: 1)) }
         let scene = Scene(canvas: canvas, frame: frame, data: data, query: request.query)
         cairo_set_antialias(canvas.context, CAIRO_ANTIALIAS_GOOD)
+        scene.layerNames = Set(request.layers.map(\.name))
         for choice in request.layers {
             guard let layer = catalogue.layer(named: choice.name), let style = layer.style(named: choice.style) else { continue }
             cairo_save(canvas.context)
@@ -30,10 +31,7 @@ public struct MapRenderer: Sendable {
             layer.draw(scene, style: style)
             cairo_restore(canvas.context)
         }
-        for label in scene.labels {
-            TextDrawing.label(canvas.context, label.text, centredAt: label.x, label.y, size: label.size,
-                              colour: Palette.labelText, halo: Palette.halo, bold: true)
-        }
+        if scene.drawsDistrictLabels { DistrictLabels.draw(scene) }
         return encode(canvas, format: request.format, background: request.background)
     }
 

@@ -24,6 +24,8 @@ final class Projector {
         }
     }
 
+    var isWebMercator: Bool { kind == .webMercator }
+
     /// Lon/lat to map coordinates, in place. Points PROJ cannot transform become non-finite.
     func forward(_ coordinates: inout [Coordinate]) {
         switch kind {

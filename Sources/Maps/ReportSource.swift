@@ -31,11 +31,19 @@ public struct StaticReportSource: ReportSource {
 
 /// Everything the layers draw from.
 public struct MapData: Sendable {
-    public var districts: [MapDistrict]
+    public var districts: [MapDistrict] {
+        didSet { labelLayouts = LabelLayouts() }
+    }
     public var reports: any ReportSource
     public var plans: any PlanSource
+    /// Where the district names go at each scale, worked out once per scale for these districts.
+    private(set) var labelLayouts = LabelLayouts()
 
     public init(districts: [MapDistrict], reports: any ReportSource, plans: any PlanSource = StaticPlanSource()) {
         self.districts = districts; self.reports = reports; self.plans = plans
     }
+
+    /// How far (pixels at ratio 1) a cluster drawn or changed at one point can move names drawn
+    /// over the clusters (see `LabelLayout`).
+    public var labelReach: Double { LabelLayout.reach(districts) }
 }

@@ -12,22 +12,21 @@ struct ReportsLayer: MapLayer {
     var reportReach: Double? { Palette.symbolRadius + 1 }
 
     func draw(_ scene: Scene, style: MapStyle) {
-        let (points, pixels) = scene.reportsInView(marginPixels: Palette.symbolRadius + 1)
         let statusNames = scene.data.reports.statusNames
         let colours = statusNames.map(Palette.status)
         func colour(_ status: UInt8) -> Colour { Int(status) < colours.count ? colours[Int(status)] : .black }
         // Reports share positions (4-decimal coordinates, default locations): a symbol already
         // drawn at the same pixel with the same look is not drawn again. Drawing order is the
         // index's, so what ends on top is the same in a tile and a GetMap of the same area.
-        var drawn = Set<Int64>()
-        drawn.reserveCapacity(points.count)
+        var drawn = SymbolKeySet()
+        let margin = Palette.symbolRadius + 1
         if scene.canvas.kind != .image {
             // Vector output keeps vector symbols.
             let cr = scene.context
             cairo_set_line_width(cr, scene.ratio)
-            for (point, p) in zip(points, pixels) where p.x.isFinite && p.y.isFinite && abs(p.x) < 1e6 && abs(p.y) < 1e6 {
-                guard drawn.insert(Self.key(p, point)).inserted else { continue }
-                SymbolShape.forService(point.service).path(cr, p.x, p.y, Palette.symbolRadius * scene.ratio)
+            scene.forEachReportInView(marginPixels: margin) { point, x, y in
+                guard Self.isDrawable(x, y), drawn.insert(Self.key(x, y, point)) else { return }
+                SymbolShape.forService(point.service).path(cr, x, y, Palette.symbolRadius * scene.ratio)
                 colour(point.status).set(on: cr)
                 cairo_fill_preserve(cr)
                 Colour.white.set(on: cr)
@@ -35,11 +34,12 @@ struct ReportsLayer: MapLayer {
             }
             return
         }
-        var sprites: [Int: Sprite] = [:]
+        // Sprites by shape and status, made on first use.
+        var sprites = [Sprite?](repeating: nil, count: SymbolShape.allCases.count << 8)
         scene.canvas.withMutablePixels { base, stride in
             let width = scene.canvas.width, height = scene.canvas.height
-            for (point, p) in zip(points, pixels) where p.x.isFinite && p.y.isFinite && abs(p.x) < 1e6 && abs(p.y) < 1e6 {
-                guard drawn.insert(Self.key(p, point)).inserted else { continue }
+            scene.forEachReportInView(marginPixels: margin) { point, x, y in
+                guard Self.isDrawable(x, y), drawn.insert(Self.key(x, y, point)) else { return }
                 let shape = SymbolShape.forService(point.service)
                 let spriteKey = shape.rawValue << 8 | Int(point.status)
                 let sprite = sprites[spriteKey] ?? {
@@ -48,14 +48,17 @@ struct ReportsLayer: MapLayer {
                     return made
                 }()
                 sprite.draw(into: base, strideInWords: stride, width: width, height: height,
-                            cx: Int(p.x.rounded(.down)), cy: Int(p.y.rounded(.down)))
+                            cx: Int(x.rounded(.down)), cy: Int(y.rounded(.down)))
             }
         }
     }
 
+    static func isDrawable(_ x: Double, _ y: Double) -> Bool { x.isFinite && y.isFinite && abs(x) < 1e6 && abs(y) < 1e6 }
+
     /// Same whole pixel, same service, same status: the same symbol.
-    static func key(_ p: Coordinate, _ point: ClusterPoint) -> Int64 {
-        (Int64(p.x.rounded(.down)) & 0xFFFFF) << 44 | (Int64(p.y.rounded(.down)) & 0xFFFFF) << 24 | Int64(point.service) << 8 | Int64(point.status)
+    static func key(_ x: Double, _ y: Double, _ point: ClusterPoint) -> UInt64 {
+        UInt64(truncatingIfNeeded: Int64(x.rounded(.down)) & 0xFFFFF) << 44 | UInt64(truncatingIfNeeded: Int64(y.rounded(.down)) & 0xFFFFF) << 24
+            | UInt64(point.service) << 8 | UInt64(point.status)
     }
 
     func features(_ scene: Scene, atPixel x: Double, _ y: Double, limit: Int) -> [FeatureInfo] {
@@ -91,5 +94,37 @@ struct ReportsLayer: MapLayer {
             entries.append(LegendEntry(swatch: .symbol(.forService(index), fill: Colour(rgb: 0x555555)), label: code))
         }
         return entries
+    }
+}
+
+/// The symbols drawn so far, by `ReportsLayer.key`: an open-addressing hash set of 64-bit keys.
+/// Swift's `Set` hashes every key with SipHash, a tenth of drawing Boston's reports at zoom 14;
+/// these keys need only a multiplicative hash.
+struct SymbolKeySet {
+    /// `UInt64.max` marks an empty slot: a key's status byte is never all ones.
+    private var slots = [UInt64](repeating: .max, count: 1 << 10)
+    /// 64 − log2(slots): Fibonacci hashing keeps the product's top bits, where every key bit counts.
+    private var shift: UInt64 = 64 - 10
+    private var count = 0
+
+    /// Adds `key`; false when it was there already.
+    mutating func insert(_ key: UInt64) -> Bool {
+        if 2 * (count + 1) > slots.count { grow() }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            let slot = slots[i]
+            if slot == key { return false }
+            if slot == .max { slots[i] = key; count += 1; return true }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = [UInt64](repeating: .max, count: old.count * 2)
+        shift -= 1
+        count = 0
+        for key in old where key != .max { _ = insert(key) }
     }
 }

@@ -113,21 +113,30 @@ public final class TileCache: Sendable {
     /// district (reach nil), every tile over the district's box. Returns how many files went.
     @discardableResult
     public func invalidate(reportAt location: Coordinate, district: MapDistrict?, layers: [(name: String, reachPixels: Double?)]) -> Int {
+        invalidate(reportAt: location, district: district) { name in
+            guard let (_, reach) = layers.first(where: { $0.name == name }) else { return .none }
+            return reach.map { ReportReach(pixels: $0) } ?? ReportReach(wholeDistrict: true)
+        }
+    }
+
+    /// The same for every tile layer on disk (single layers and layers drawn together), each as
+    /// far as `reach` says (see `LayerCatalogue.reportReach`).
+    @discardableResult
+    public func invalidate(reportAt location: Coordinate, district: MapDistrict?, reach: (String) -> ReportReach) -> Int {
         epochCounter.withLock { $0 += 1 }
         defer { epochCounter.withLock { $0 += 1 } }
         lastInvalidation.withLock { $0 = Date() }
         var doomed: [String] = []
         index.withLock { index in
-            for (layer, reach) in layers {
-                let box: BoundingBox, margin: Double
-                if let reach {
-                    box = BoundingBox(minX: location.x, minY: location.y, maxX: location.x, maxY: location.y); margin = reach
-                } else if let district {
-                    box = district.bounds; margin = 1
-                } else {
-                    continue
+            for layer in index.layerNames {
+                let r = reach(layer)
+                if let pixels = r.pixels {
+                    let point = BoundingBox(minX: location.x, minY: location.y, maxX: location.x, maxY: location.y)
+                    doomed += index.removeTiles(layer: layer) { z in TileGrid.range(covering: point, marginPixels: pixels, zoom: z) }
                 }
-                doomed += index.removeTiles(layer: layer) { z in TileGrid.range(covering: box, marginPixels: margin, zoom: z) }
+                if r.wholeDistrict, let district {
+                    doomed += index.removeTiles(layer: layer) { z in TileGrid.range(covering: district.bounds, marginPixels: 1, zoom: z) }
+                }
             }
         }
         guard !doomed.isEmpty else { return 0 }
@@ -136,17 +145,19 @@ public final class TileCache: Sendable {
         return doomed.reduce(0) { $0 + (unlink(rootPath + "/" + $1) == 0 ? 1 : 0) }
     }
 
-    /// Removes every cached tile (of one layer, or of all). Returns how many files went.
+    /// Removes every cached tile (of one layer, also where it is drawn together with others, or
+    /// of all). Returns how many files went.
     @discardableResult
     public func purge(layer: String? = nil) -> Int {
         epochCounter.withLock { $0 += 1 }
         defer { epochCounter.withLock { $0 += 1 } }
         lastInvalidation.withLock { $0 = Date() }
         memory.withLock { $0.removeAll() }
-        index.withLock { $0.removeAll(layer: layer) }
         let fm = FileManager.default
-        let folders = layer.map { [root.appendingPathComponent($0)] }
-            ?? ((try? fm.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)) ?? [])
+        let everything = Set((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).union(index.withLock { $0.layerNames })
+        let names = layer.map { layer in everything.filter { $0.split(separator: ",").contains(Substring(layer)) } } ?? Array(everything)
+        index.withLock { index in for name in names { index.removeAll(layer: name) } }
+        let folders = names.map { root.appendingPathComponent($0) }
         var count = 0
         for folder in folders {
             if let walker = fm.enumerator(atPath: folder.path) {

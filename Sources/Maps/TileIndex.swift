@@ -11,6 +11,9 @@ struct TileIndex: Sendable {
 
     var count: Int { layers.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } } }
 
+    /// The tile layers (single or drawn together) with tiles on disk.
+    var layerNames: [String] { Array(layers.keys) }
+
     func contains(_ key: TileCache.Key) -> Bool {
         layers[key.layer]?[Folder(filter: key.filterFolder, z: key.tile.z)]?.contains(Tile(key)) == true
     }

@@ -75,6 +75,10 @@ final class ViewFrame {
         return log2(360 * Double(viewport.width) / pixelRatio / (256 * span))
     }
 
+    /// Pixel positions straight from positions in the Web Mercator unit square (where the
+    /// cluster index keeps its reports), for views in Web Mercator; nil for other CRSs.
+    lazy var unitSquarePixels: UnitSquarePixels? = projector.isWebMercator ? UnitSquarePixels(viewport) : nil
+
     /// Pixel positions of lon/lat coordinates.
     func pixels(_ lonLat: [Coordinate]) -> [Coordinate] {
         var c = lonLat
@@ -85,4 +89,20 @@ final class ViewFrame {
         }
         return c
     }
+}
+
+/// The affine map from the Web Mercator unit square (x east from 180°W, y south from 85.05°N) to
+/// a Web Mercator view's pixels: two multiplications per point instead of a logarithm.
+struct UnitSquarePixels {
+    let scaleX: Double, offsetX: Double, scaleY: Double, offsetY: Double
+
+    init(_ v: Viewport) {
+        let world = 2 * Double.pi * Projector.earthRadius, half = world / 2
+        let perX = Double(v.width) / v.box.width, perY = Double(v.height) / v.box.height
+        scaleX = world * perX; offsetX = (-half - v.box.minX) * perX
+        scaleY = world * perY; offsetY = (v.box.maxY - half) * perY
+    }
+
+    @inline(__always)
+    func pixel(_ x: Double, _ y: Double) -> (x: Double, y: Double) { (x * scaleX + offsetX, y * scaleY + offsetY) }
 }

@@ -6,7 +6,8 @@ import Reports
 import Store
 
 /// `GET /api/v1/clusters`, `/api/v1/clusters/{id}/children` and `/leaves`: the map's clusters as
-/// GeoJSON, free or per district (`by=district`), with service, status and date filters.
+/// GeoJSON, free or per district (`by=district`), with service, status and date filters, and as
+/// much of each feature as the client asks for (`services`, `fields`: see `ClusterDetail`).
 ///
 /// A cluster id belongs to one snapshot of one filtered index: ask for children and leaves with
 /// the same `by`, `service`, `status`, `since` and `until` as the request that gave the id. A
@@ -18,15 +19,21 @@ struct ClustersController: Sendable {
         router.get("api/v1/clusters") { request, _ in try clustersInView(request) }
         router.get("api/v1/clusters/:id/children") { request, context in
             let (index, id) = try lookup(request, context)
-            return try features(try wrap { () throws(ClusterError) in try index.children(of: id) })
+            let document = try document(request)
+            return document.response(try wrap { () throws(ClusterError) in try index.children(of: id) })
         }
         router.get("api/v1/clusters/:id/leaves") { request, context in
             let (index, id) = try lookup(request, context)
             let limit = try integer(request, "limit", default: 10, range: 1...10_000)
             let offset = try integer(request, "offset", default: 0, range: 0...100_000_000)
-            let leaves = try wrap { () throws(ClusterError) in try index.leaves(of: id, limit: limit, offset: offset) }
-            return geoJSON(leaves.map { report($0) })
+            let document = try document(request)
+            return document.response(reports: try wrap { () throws(ClusterError) in try index.leaves(of: id, limit: limit, offset: offset) })
         }
+    }
+
+    /// The writer for the request's `services` and `fields`.
+    func document(_ request: Request) throws -> ClustersDocument {
+        ClustersDocument(detail: try ClusterDetail(request), clusters: clusters)
     }
 
     func clustersInView(_ request: Request) throws -> Response {
@@ -35,6 +42,7 @@ struct ClustersController: Sendable {
         guard let zoom = Int(zoomText), (0...index.options.maxZoom + 1).contains(zoom) else {
             throw Problem(.badRequest, "zoom must be a whole number from 0 to \(index.options.maxZoom + 1), got '\(zoomText.prefix(20))'")
         }
+        let document = try document(request)
         var bounds = MapBounds.world
         if let text = request.parameter("bbox") {
             let parts = text.split(separator: ",").compactMap { Double($0.trimmingWhitespace) }
@@ -43,7 +51,7 @@ struct ClustersController: Sendable {
             }
             bounds = MapBounds(west: parts[0], south: parts[1], east: parts[2], north: parts[3])
         }
-        return try features(index.clusters(in: bounds, zoom: zoom))
+        return document.response(index.clusters(in: bounds, zoom: zoom))
     }
 
     /// The index for the request's grouping and filters.
@@ -102,35 +110,4 @@ struct ClustersController: Sendable {
         guard let n = Int(text), range.contains(n) else { throw Problem(.badRequest, "\(name) must be from \(range.lowerBound) to \(range.upperBound)") }
         return n
     }
-
-    func features(_ list: [ClusterFeature]) throws -> Response {
-        geoJSON(list.map { f in
-            if let point = f.report { return report(point) }
-            var properties: [String: JSONValue] = [
-                "cluster": .bool(true), "count": .integer(Int64(f.count)),
-                "services": .object(Dictionary(f.services.map { (clusters.serviceCode($0.service), JSONValue.integer(Int64($0.count))) },
-                                               uniquingKeysWith: { a, _ in a })),
-            ]
-            if case .cluster(let id, let expansion) = f.kind {
-                properties["cluster_id"] = .string(id.description)
-                properties["expansion_zoom"] = .integer(Int64(expansion))
-            }
-            if let d = clusters.districtCode(f.district) { properties["district"] = .string(d) }
-            return Feature(properties: properties, geometry: .point(Coordinate(f.lon, f.lat)))
-        })
-    }
-
-    func report(_ p: ClusterPoint) -> Feature {
-        var properties: [String: JSONValue] = [
-            "cluster": .bool(false), "count": .integer(1), "report_id": .integer(p.id),
-            "service_code": .string(clusters.serviceCode(p.service)), "status": .string(MapClusters.status(p.status).rawValue),
-        ]
-        if let d = clusters.districtCode(p.district) { properties["district"] = .string(d) }
-        return Feature(id: .integer(p.id), properties: properties, geometry: .point(Coordinate(p.lon, p.lat)))
-    }
-}
-
-func geoJSON(_ features: [Feature]) -> Response {
-    Response(status: .ok, headers: [.contentType: "application/geo+json"],
-             body: .init(byteBuffer: ByteBuffer(data: GeoJSON.encode(FeatureCollection(features: features)))))
 }

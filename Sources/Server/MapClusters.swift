@@ -1,5 +1,6 @@
 import Clusters
 import Foundation
+import JSONText
 import Store
 import Synchronization
 
@@ -16,11 +17,14 @@ final class MapClusters: Sendable {
     let districts: [String]
     private let districtIndex: [String: Int32]
     private let services: ServiceCodes
+    /// The district codes as JSON strings, quoted once.
+    private let quotedDistricts: [[UInt8]]
 
     init(points: [ReportPoint], catalogue: [String], districts: [String]) throws {
         self.districts = districts
         districtIndex = Dictionary(districts.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
         services = ServiceCodes(catalogue)
+        quotedDistricts = districts.map(QuotedNames.quote)
         let clusterPoints = points.map(Self.converter(services, districtIndex))
         free = try LiveClusterIndex(points: clusterPoints)
         byDistrict = try LiveClusterIndex(points: clusterPoints, options: ClusterOptions(grouping: .byDistrict))
@@ -43,6 +47,27 @@ final class MapClusters: Sendable {
     func serviceIndex(_ code: String) -> UInt16? { services.index(code) }
     func serviceCode(_ index: UInt16) -> String { services.code(index) }
     func districtCode(_ index: Int32) -> String? { index >= 0 && Int(index) < districts.count ? districts[Int(index)] : nil }
+
+    /// Service, status and district names as JSON strings, for writing answers without quoting
+    /// the same codes for every feature (or taking the service table's lock for each).
+    struct QuotedNames {
+        let services: [[UInt8]]
+        let districts: [[UInt8]]
+        static let statuses = ReportStatus.allCases.map { quote($0.rawValue) }
+        static let unknown = quote("?")
+
+        static func quote(_ s: String) -> [UInt8] {
+            var bytes: [UInt8] = []
+            JSONBuffer.appendQuoted(s, to: &bytes)
+            return bytes
+        }
+
+        func service(_ index: UInt16) -> [UInt8] { Int(index) < services.count ? services[Int(index)] : Self.unknown }
+        func status(_ index: UInt8) -> [UInt8] { Int(index) < Self.statuses.count ? Self.statuses[Int(index)] : Self.unknown }
+        func district(_ index: Int32) -> [UInt8]? { index >= 0 && Int(index) < districts.count ? districts[Int(index)] : nil }
+    }
+
+    func quotedNames() -> QuotedNames { QuotedNames(services: services.quoted, districts: quotedDistricts) }
 
     /// The defaults of `GET /api/v1/districts/{code}/hotspots`, which the district page uses too.
     static let hotspotEps = 50.0, hotspotMinPoints = 5
@@ -81,10 +106,11 @@ final class MapClusters: Sendable {
 /// Service codes by small integer: the catalogue's first, then codes that only stored reports use
 /// (imports keep unknown categories under their own codes), added as they are met.
 final class ServiceCodes: Sendable {
-    private let table: Mutex<(codes: [String], index: [String: UInt16])>
+    private let table: Mutex<(codes: [String], index: [String: UInt16], quoted: [[UInt8]])>
 
     init(_ catalogue: [String]) {
-        table = Mutex((catalogue, Dictionary(catalogue.enumerated().map { ($1, UInt16($0)) }, uniquingKeysWith: { a, _ in a })))
+        table = Mutex((catalogue, Dictionary(catalogue.enumerated().map { ($1, UInt16($0)) }, uniquingKeysWith: { a, _ in a }),
+                       catalogue.map(MapClusters.QuotedNames.quote)))
     }
 
     func index(_ code: String) -> UInt16? { table.withLock { $0.index[code] } }
@@ -95,9 +121,13 @@ final class ServiceCodes: Sendable {
             let i = UInt16(truncatingIfNeeded: t.codes.count)
             t.codes.append(code)
             t.index[code] = i
+            t.quoted.append(MapClusters.QuotedNames.quote(code))
             return i
         }
     }
+
+    /// Every code as a JSON string, by index (a copy of the list shares its storage).
+    var quoted: [[UInt8]] { table.withLock { $0.quoted } }
 
     func code(_ index: UInt16) -> String { table.withLock { Int(index) < $0.codes.count ? $0.codes[Int(index)] : "?" } }
 }

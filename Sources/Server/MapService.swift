@@ -14,6 +14,9 @@ public final class MapService: Sendable {
     public let data: MapData
     let clusters: MapClusters
     let plans = PlanMapSource()
+    /// How far district names drawn over clusters can move (the districts do not change while
+    /// the server runs).
+    let labelReach: Double
 
     init(clusters: MapClusters, districts: [District], cacheFolder: URL, settings: WMSSettings = MapService.configuredSettings()) {
         self.clusters = clusters
@@ -21,6 +24,7 @@ public final class MapService: Sendable {
         tiles = TileService(renderer: wms.renderer, cache: TileCache(root: cacheFolder))
         data = MapData(districts: districts.map { MapDistrict(code: $0.code, name: $0.name, geometry: $0.geometry, areaSquareMetres: $0.areaSquareMetres) },
                        reports: ClusterReports(clusters: clusters), plans: plans)
+        labelReach = data.labelReach
     }
 
     /// Reloads the plan areas and published comment locations the planning layers draw; when
@@ -67,7 +71,7 @@ public final class MapService: Sendable {
     func reportChanged(_ report: Report) {
         let location = report.details.location
         let district = report.details.districtCode.flatMap { code in data.districts.first { $0.code == code } }
-        tiles.cache.invalidate(reportAt: location, district: district, layers: wms.renderer.catalogue.reportLayers)
+        tiles.cache.invalidate(reportAt: location, district: district, reach: reportReach)
         let startWaiting = awaitingClusters.withLock { state -> Bool in
             state.changes.append((location, district))
             defer { state.waiting = true }
@@ -80,8 +84,12 @@ public final class MapService: Sendable {
     /// a stream of reports, not one per report.
     private let awaitingClusters = Mutex<(changes: [(Coordinate, MapDistrict?)], waiting: Bool)>(([], false))
 
+    /// Which tiles of a tile layer a report changes (layers drawn together included).
+    private func reportReach(_ tileLayer: String) -> ReportReach {
+        wms.renderer.catalogue.reportReach(ofTileLayer: tileLayer, labelReach: labelReach)
+    }
+
     private func invalidateOnceClustered() async {
-        let layers = wms.renderer.catalogue.reportLayers
         while true {
             let batch = awaitingClusters.withLock { state in
                 defer { state.changes = [] }
@@ -91,7 +99,7 @@ public final class MapService: Sendable {
             guard !batch.isEmpty else { return }
             // Every report of the batch went to the cluster index before it came here.
             await clusters.free.waitUntilApplied()
-            for (location, district) in batch { tiles.cache.invalidate(reportAt: location, district: district, layers: layers) }
+            for (location, district) in batch { tiles.cache.invalidate(reportAt: location, district: district, reach: reportReach) }
         }
     }
 }

@@ -23,7 +23,7 @@ struct TilesCommand: AsyncParsableCommand {
 
         @OptionGroup var db: DatabaseOptions
         @OptionGroup var cache: CacheOptions
-        @Option(help: "The layer: districts, district-density, heatmap, clusters or reports.") var layer: String
+        @Option(help: "The layer: districts, district-density, heatmap, clusters, reports, plans or plan-comments; or several drawn together, bottom first (clusters,districts).") var layer: String
         @Option(help: "Zoom levels, e.g. 10-16 or 12.") var zoom: String
         @Option(help: "west,south,east,north in degrees (write --bbox=-71.1,... when it starts with a minus). Default: the districts' extent.") var bbox: String?
         @Option(name: .customLong("service-code"), help: "Only these services' reports (comma-separated codes).") var serviceCode: String?
@@ -33,9 +33,7 @@ struct TilesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let zooms = try Self.zoomRange(zoom)
-            guard LayerCatalogue.standard.names.contains(layer) else {
-                throw fail("no layer named '\(layer)'; layers: \(LayerCatalogue.standard.names.joined(separator: ", "))")
-            }
+            do throws(WMSError) { _ = try LayerCatalogue.standard.tileLayers(layer) } catch { throw fail(error.message) }
             let store = try db.open()
             let services: AppServices
             do { services = try await AppServices.load(store: store, tileCache: cache.folder) } catch { throw fail(error) }
@@ -80,7 +78,7 @@ struct TilesCommand: AsyncParsableCommand {
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove cached tiles (of one layer, or all).")
         @OptionGroup var cache: CacheOptions
-        @Option(help: "Only this layer's tiles.") var layer: String?
+        @Option(help: "Only this layer's tiles (also where it is drawn together with others).") var layer: String?
 
         func run() async throws {
             let removed = TileCache(root: cache.folder).purge(layer: layer)

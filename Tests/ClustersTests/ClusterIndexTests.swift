@@ -120,5 +120,24 @@ import Testing
         #expect(Array(breakdown) == [ServiceCount(service: 1, count: 7), ServiceCount(service: 4, count: 5), ServiceCount(service: 9, count: 5)])
         #expect(breakdown.total == 17)
         #expect(breakdown.top(2) == [ServiceCount(service: 1, count: 7), ServiceCount(service: 4, count: 5)])
+        #expect(breakdown.top(0).isEmpty && breakdown.top(10).count == 3)
+    }
+
+    /// `top` selects without sorting the whole breakdown; it must give what sorting gives, ties
+    /// included (equal counts: the lower service first), into an array reused between calls.
+    @Test func serviceBreakdownTopAgreesWithASort() {
+        var random = SystemRandomNumberGenerator()
+        var reused: [ServiceCount] = []
+        for _ in 0..<300 {
+            let pairs = (0..<Int.random(in: 0...40, using: &random)).map { _ in
+                ServiceCount(service: UInt16.random(in: 0...60, using: &random), count: Int.random(in: 1...6, using: &random))
+            }
+            let breakdown = ServiceBreakdown(pairs)
+            let sorted = breakdown.sorted { $0.count != $1.count ? $0.count > $1.count : $0.service < $1.service }
+            for limit in [1, 3, 5, 100] {
+                breakdown.top(limit, into: &reused)
+                #expect(reused == Array(sorted.prefix(limit)), "\(Array(breakdown)) top \(limit)")
+            }
+        }
     }
 }

@@ -61,6 +61,45 @@ import Testing
         #expect(throws: WMSError.self) { try service.tile(TileCache.Key(layer: "reports", query: .all, tile: TileCoordinate(z: 2, x: 4, y: 0), ratio: 1), data: Fixture.data) }
     }
 
+    /// Several layers drawn together are one tile, the GetMap of those layers; a report removes
+    /// such tiles as far as the farthest-reaching of its layers (names over clusters: further),
+    /// and purging a layer purges it where it is drawn with others.
+    @Test func layersDrawnTogetherAreOneTile() throws {
+        let cache = temporaryCache()
+        defer { try? FileManager.default.removeItem(at: cache.root) }
+        let service = TileService(renderer: MapRenderer(), cache: cache)
+        let t = TileGrid.range(covering: BoundingBox(minX: 23.91, minY: 54.89, maxX: 23.91, maxY: 54.89), marginPixels: 0, zoom: 14)
+        let tile = TileCoordinate(z: 14, x: t.x.lowerBound, y: t.y.lowerBound)
+        let together = try service.tile(TileCache.Key(layer: "clusters,districts", query: .all, tile: tile, ratio: 1), data: Fixture.data)
+        let box = TileGrid.box(tile)
+        let getMap = Fixture.handle("SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=clusters,districts&STYLES=&CRS=EPSG:3857&BBOX=\(box.minX),\(box.minY),\(box.maxX),\(box.maxY)&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=TRUE")
+        #expect(try #require(Pixels(png: together.data)).differingShare(from: try #require(Pixels(png: getMap.body))) < 0.001)
+        let alone = try service.tile(TileCache.Key(layer: "clusters", query: .all, tile: tile, ratio: 1), data: Fixture.data)
+        #expect(alone.etag != together.etag)
+        for bad in ["clusters,nope", "clusters,clusters", "", "clusters,"] {
+            #expect(throws: WMSError.self, "\(bad)") { try service.tile(TileCache.Key(layer: bad, query: .all, tile: tile, ratio: 1), data: Fixture.data) }
+        }
+
+        let point = Coordinate(23.91, 54.89)
+        let labelReach = Fixture.data.labelReach
+        #expect(labelReach > 50 && labelReach < 1000)
+        let overClusters = fill(cache, layer: "clusters,districts", around: point, zooms: 16...16)
+        let names = fill(cache, layer: "districts", around: point, zooms: 16...16)
+        let heatPlans = fill(cache, layer: "heatmap,plans", around: point, zooms: 16...16)
+        cache.invalidate(reportAt: point, district: nil) { LayerCatalogue.standard.reportReach(ofTileLayer: $0, labelReach: labelReach) }
+        func touched(_ key: TileCache.Key, _ reach: Double) -> Bool {
+            let r = TileGrid.range(covering: BoundingBox(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y), marginPixels: reach, zoom: key.tile.z)
+            return r.x.contains(key.tile.x) && r.y.contains(key.tile.y)
+        }
+        for key in overClusters { #expect(exists(cache, key) == !touched(key, ClustersLayer.clusterRadius + ClustersLayer.maxCircle + labelReach), "\(key.tile)") }
+        for key in heatPlans { #expect(exists(cache, key) == !touched(key, HeatmapLayer().reportReach!), "\(key.tile)") }
+        #expect(overClusters.contains { !exists(cache, $0) })
+        #expect(names.allSatisfy { exists(cache, $0) }, "names alone do not change with reports")
+        let remaining = heatPlans.filter { exists(cache, $0) }.count
+        #expect(remaining > 0 && cache.purge(layer: "plans") == remaining)
+        #expect(heatPlans.allSatisfy { !exists(cache, $0) } && names.allSatisfy { exists(cache, $0) })
+    }
+
     /// Writes a dummy tile file for every tile in a 5 × 5 block around `centre` at each zoom.
     func fill(_ cache: TileCache, layer: String, around centre: Coordinate, zooms: ClosedRange<Int>, query: ReportQuery = .all) -> [TileCache.Key] {
         var keys: [TileCache.Key] = []

@@ -65,6 +65,36 @@ import Testing
             let missing = try await get(client, "/api/v1/clusters/999999/children").status
             #expect(missing == .notFound)
 
+            // Less of each feature: the top services, none, or only some fields.
+            func properties(_ uri: String) async throws -> [[String: Any]] {
+                let response = try await get(client, uri)
+                #expect(response.headers[.contentType] == "application/geo+json")
+                return try Self.features(response).map { try #require($0["properties"] as? [String: Any]) }
+            }
+            let top1 = try await properties("/api/v1/clusters?zoom=3&services=top1")
+            #expect(top1.first?["services"] as? [String: Int] == ["pothole": 12])
+            #expect(top1.first?["count"] as? Int == 15 && top1.first?["cluster_id"] as? String == id)
+            let top3 = try await properties("/api/v1/clusters?zoom=3&services=top3")
+            #expect(top3.first?["services"] as? [String: Int] == ["pothole": 12, "graffiti": 3])
+            let none = try await properties("/api/v1/clusters?zoom=3&services=none")
+            #expect(none.first?["services"] == nil && none.first?["count"] as? Int == 15)
+            #expect(Set(none.first?.keys.map { $0 } ?? []) == ["cluster", "count", "cluster_id", "expansion_zoom", "district"])
+            let few = try await properties("/api/v1/clusters?zoom=3&fields=count,cluster_id")
+            #expect(few.first.map { Set($0.keys) } == ["count", "cluster_id"])
+            let reports = try await properties("/api/v1/clusters?zoom=19&fields=report_id,status&services=none")
+            #expect(reports.count == 15 && reports.allSatisfy { Set($0.keys) == ["report_id", "status"] && $0["status"] as? String == "open" })
+            let leafFields = try await properties("/api/v1/clusters/\(id)/leaves?limit=100&fields=service_code")
+            #expect(leafFields.count == 15 && Set(leafFields.compactMap { $0["service_code"] as? String }) == ["pothole", "graffiti"])
+            // Single reports keep their GeoJSON id and position whatever the fields.
+            let single = try Self.features(try await get(client, "/api/v1/clusters?zoom=19&fields=count"))
+            #expect(single.allSatisfy { ($0["id"] as? Int).map { $0 > 0 } == true })
+            let coordinates = (single.first?["geometry"] as? [String: Any])?["coordinates"] as? [Double]
+            #expect(coordinates.map { $0.count == 2 && abs($0[0] - 23.9) < 0.05 && abs($0[1] - 54.9) < 0.01 } == true)
+            for bad in ["services=top0", "services=top21", "services=top", "services=some", "services=top3x", "services=top05", "services=top+3", "fields=count,nope", "fields=count,"] {
+                let status = try await get(client, "/api/v1/clusters?zoom=3&\(bad)").status
+                #expect(status == .badRequest, "\(bad)")
+            }
+
             // Hotspots: the 12 potholes form one, the 3 graffiti are noise at min_points 5.
             let r = try await get(client, "/api/v1/districts/zaliakalnis/hotspots?eps=30&min_points=5")
             let hotspots = try Self.features(r)

@@ -56,6 +56,10 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: file.path))
             try await client.execute(uri: uri, method: .get, headers: [.ifNoneMatch: etag]) { r in #expect(r.status == .notModified) }
 
+            // Layers drawn together into one tile: cached under their joint name.
+            let together = "/tiles/clusters,districts/\(z)/\(x)/\(y).png"
+            let togetherTag = try #require(try await get(client, together).headers[.eTag])
+            #expect(FileManager.default.fileExists(atPath: cache.appendingPathComponent("clusters,districts/all/\(z)/\(x)/\(y).png").path))
             // A far tile at the same zoom stays cached when the report arrives.
             let far = "/tiles/reports/\(z)/\(x + 3)/\(y).png"
             _ = try await get(client, far)
@@ -68,10 +72,13 @@ import Testing
                 fresh = try await get(client, uri)
             }
             #expect(fresh.headers[.eTag] != etag)
+            #expect(try await get(client, together).headers[.eTag] != togetherTag)
             #expect(FileManager.default.fileExists(atPath: cache.appendingPathComponent("reports/all/\(z)/\(x + 3)/\(y).png").path))
             let hidpi = try await get(client, "/tiles/reports/\(z)/\(x)/\(y)@2x.png?status=open&service_code=pothole")
             #expect(hidpi.status == .ok)
             #expect(try await get(client, "/tiles/nothing/1/0/0.png").status == .notFound)
+            #expect(try await get(client, "/tiles/clusters,nothing/1/0/0.png").status == .notFound)
+            #expect(try await get(client, "/tiles/clusters,clusters/1/0/0.png").status == .notFound)
             #expect(try await get(client, "/tiles/reports/1/5/0.png").status == .notFound)
             #expect(try await get(client, "/tiles/reports/1/0/0.png?status=lost").status == .badRequest)
             #expect(try await get(client, "/tiles/reports/1/0/0.png?time=whenever").status == .badRequest)

@@ -20,27 +20,32 @@
     if (f.from.value || f.to.value) p.push('time=' + encodeURIComponent((f.from.value || '..') + '/' + (f.to.value || '..')));
     return p;
   }
-  function tileURL(name) {
-    var p = filters();
-    return '/tiles/' + name + '/{z}/{x}/{y}.png' + (p.length ? '?' + p.join('&') : '');
+  // The checked layers are drawn by the server into one picture per tile, bottom first, so that
+  // district names keep off the cluster circles under them (names are placed per picture).
+  var order = ['district-density', 'heatmap', 'districts', 'plans', 'clusters', 'reports'];
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('#layers input[name=layer]'));
+  function checked() {
+    var on = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    return order.filter(function (n) { return on.indexOf(n) >= 0; })
+      .concat(on.filter(function (n) { return order.indexOf(n) < 0; }));
   }
-  var layers = {};
-  // When every layer shown at first has all its visible tiles loaded, the map is usable: the
+  function tileURL() {
+    var p = filters();
+    return '/tiles/' + checked().join(',') + '/{z}/{x}/{y}.png' + (p.length ? '?' + p.join('&') : '');
+  }
+  var tiles = L.tileLayer(tileURL(), { maxZoom: 19, className: 'layer-tiles' });
+  // When the layers shown at first have all their visible tiles loaded, the map is usable: the
   // time since navigation start is kept for the e2e test and the benchmark.
-  var waiting = document.querySelectorAll('#layers input[name=layer]:checked').length;
-  document.querySelectorAll('#layers input[name=layer]').forEach(function (box) {
-    var layer = L.tileLayer(tileURL(box.value), { maxZoom: 19, className: 'layer-' + box.value });
-    layers[box.value] = layer;
-    if (box.checked) {
-      layer.once('load', function () { waiting -= 1; if (waiting === 0) window.miestasTilesPainted = performance.now(); });
-      layer.addTo(map);
-    }
-    box.addEventListener('change', function () { if (box.checked) layer.addTo(map); else map.removeLayer(layer); });
-  });
-  // Live filters: the tiles follow the form without a reload.
-  form.addEventListener('change', function () {
-    Object.keys(layers).forEach(function (name) { layers[name].setUrl(tileURL(name)); });
-  });
+  tiles.once('load', function () { window.miestasTilesPainted = performance.now(); });
+  if (checked().length) tiles.addTo(map);
+  // Live filters and layer choices: the tiles follow the form without a reload.
+  function update() {
+    if (!checked().length) { map.removeLayer(tiles); return; }
+    tiles.setUrl(tileURL());
+    if (!map.hasLayer(tiles)) tiles.addTo(map);
+  }
+  boxes.forEach(function (box) { box.addEventListener('change', update); });
+  form.addEventListener('change', update);
 
   var hovered = null;
   fetch('/web/districts.geojson').then(function (r) { return r.json(); }).then(function (data) {
