@@ -17,7 +17,7 @@ public struct ServerConfiguration: Sendable {
 
 /// What the routes work with: the stores and the in-memory indexes built from them.
 public struct AppServices: Sendable {
-    public let store: SpatiaLiteStore
+    public let store: any MiestasStore
     public let locator: DistrictLocator
     public let intake: Intake
     let clusters: MapClusters
@@ -30,24 +30,24 @@ public struct AppServices: Sendable {
     /// Staff sign-in, one for the API and the pages (they share its throttle of failed attempts).
     public let accounts: StaffAccounts
 
-    init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, clusters: MapClusters, maps: MapService, open311: Open311Settings = .init(),
+    init(store: any MiestasStore, locator: DistrictLocator, intake: Intake, clusters: MapClusters, maps: MapService, open311: Open311Settings = .init(),
          planning: PlanningSettings = .init()) {
         self.store = store; self.locator = locator; self.intake = intake; self.clusters = clusters; self.maps = maps; self.open311 = open311
-        self.consultations = Consultations(store: store, users: store, media: MediaLibrary(besideDatabase: store.path), settings: planning)
+        self.consultations = Consultations(store: store, users: store, media: store.media, settings: planning)
         self.accounts = StaffAccounts(store: store)
     }
 
     /// Everything built from what the store holds: the district index, the catalogue, the
     /// open reports (for duplicates) and the map's clusters. Tiles are cached under `tileCache`
     /// (default `MapService.defaultCacheFolder`).
-    public static func load(store: SpatiaLiteStore, open311: Open311Settings = .init(), planning: PlanningSettings = .init(),
+    public static func load(store: any MiestasStore, open311: Open311Settings = .init(), planning: PlanningSettings = .init(),
                             tileCache: URL? = nil) async throws -> AppServices {
         let locator = try DistrictLocator(districts: try await store.districts())
         let catalogue = try await store.services()
         let clusters = try MapClusters(points: try await store.reportPoints(districtCode: nil), catalogue: catalogue.map(\.code),
                                        districts: locator.districts.map(\.code))
         let maps = MapService(clusters: clusters, districts: locator.districts, cacheFolder: tileCache ?? MapService.defaultCacheFolder)
-        let intake = Intake(services: catalogue, locator: locator, store: store, media: MediaLibrary(besideDatabase: store.path),
+        let intake = Intake(services: catalogue, locator: locator, store: store, media: store.media,
                             afterCommit: { clusters.add($0); maps.reportChanged($0) })
         try await intake.loadOpenReports()
         try await maps.refreshPlans(from: store)

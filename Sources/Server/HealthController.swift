@@ -16,6 +16,7 @@ struct HealthController: Sendable {
             let versions = try await services.store.libraryVersions()
             return jsonResponse([
                 "status": JSONScalar.string("ok"),
+                "database": .string(services.store.backend.rawValue),
                 "districts": .int(count),
                 "districts_indexed": .int(services.locator.districts.count),
                 "services": .int(services.intake.services.count),

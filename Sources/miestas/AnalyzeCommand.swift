@@ -27,7 +27,7 @@ struct AnalyzeHotspots: AsyncParsableCommand {
     @Option(help: "Write the hotspots as a GeoJSON FeatureCollection to this file.") var output: String?
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await db.open()
         let points: [ReportPoint]
         do {
             guard try await store.districts().contains(where: { $0.code == district }) else { throw fail("no district with code '\(district)'") }

@@ -18,7 +18,7 @@ struct VerifyAudit: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await db.open()
         let entries: [AuditEntry]
         do { entries = try await store.auditEntries(planId: nil) } catch { throw fail(error) }
         if let broken = AuditChain.verify(entries) {

@@ -36,7 +36,7 @@ struct ImportDistricts: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await db.open()
         let options = DistrictImportOptions(nameField: nameField, codeField: codeField, srid: srid, replace: replace, repair: !noRepair)
         let report: DistrictImportReport
         do {
@@ -73,7 +73,7 @@ struct ListDistricts: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await db.open()
         let districts: [District]
         do { districts = try await store.districts() } catch { throw fail(error) }
         guard !districts.isEmpty else {

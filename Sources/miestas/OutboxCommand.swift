@@ -48,7 +48,7 @@ struct ListOutbox: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await db.open()
         let messages: [OutboxMessage]
         do { messages = try await store.outbox(unsentOnly: unsent) } catch { throw fail(error) }
         guard !messages.isEmpty else { note("the outbox is empty"); return }
@@ -82,7 +82,7 @@ struct SendOutbox: AsyncParsableCommand {
     @OptionGroup var smtp: SMTPOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await db.open()
         guard let delivery = try smtp.delivery(store: store) else { throw fail("name the relay: --smtp-host HOST --smtp-from ADDRESS") }
         let round: OutboxDelivery.Round
         do { round = try await delivery.deliverDue() } catch { throw fail(error) }
@@ -98,7 +98,7 @@ struct RetryOutbox: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await db.open()
         let count: Int
         do { count = try await store.requeueOutbox(ids: ids.isEmpty ? nil : ids, at: Date()) } catch { throw fail(error) }
         print("\(count) message\(count == 1 ? "" : "s") due again")

@@ -70,7 +70,7 @@ struct ExportReports: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await db.open()
         var query = ReportQuery(limit: 10_000)
         query.serviceCodes = service?.split(separator: ",").map(String.init) ?? []
         query.districtCodes = district.map { [$0] } ?? []

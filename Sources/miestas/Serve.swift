@@ -23,14 +23,14 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "miestas")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let store = try db.open()
+        let store = try await db.open()
         let services: AppServices
         guard minConsultationDays >= 0, minConsultationDays.isFinite else { throw fail("--min-consultation-days must be 0 or more") }
         guard commentMaxDistance >= 0, commentMaxDistance.isFinite else { throw fail("--comment-max-distance must be 0 or more") }
         let delivery = try smtp.delivery(store: store)
         let planning = PlanningSettings(minConsultationDays: minConsultationDays, commentMaxDistanceMetres: commentMaxDistance, publicURL: publicURL)
         do { services = try await AppServices.load(store: store, open311: Open311Settings(publicURL: publicURL), planning: planning) } catch { throw fail(error) }
-        logger.info("database \(store.path): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
+        logger.info("database \(store.location): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
         if services.locator.districts.isEmpty { logger.warning("no districts: every report will be refused as outside the service area") }
         if services.intake.services.isEmpty { logger.warning("no services: import Data/services.json with `miestas services import`") }
         let app = buildApplication(services: services,

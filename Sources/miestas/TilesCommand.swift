@@ -36,7 +36,7 @@ struct TilesCommand: AsyncParsableCommand {
             guard LayerCatalogue.standard.names.contains(layer) else {
                 throw fail("no layer named '\(layer)'; layers: \(LayerCatalogue.standard.names.joined(separator: ", "))")
             }
-            let store = try db.open()
+            let store = try await db.open()
             let services: AppServices
             do { services = try await AppServices.load(store: store, tileCache: cache.folder) } catch { throw fail(error) }
             let maps = services.maps

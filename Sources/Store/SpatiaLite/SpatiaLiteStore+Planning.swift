@@ -3,7 +3,7 @@ import Geo
 import GRDB
 import GRDBSQLite
 
-extension SpatiaLiteStore: PlanningStore {
+extension SpatiaLiteStore {
     public func createPlan(_ p: NewPlan, audit: AuditRecord) async throws(StoreError) -> Plan {
         try await write { db in
             let now = millis(audit.at)

@@ -2,7 +2,7 @@ import GRDB
 
 /// The schema, as an ordered list of migrations. Never edit a migration that has shipped:
 /// add a new one. Every geometry column is registered with SpatiaLite and has an R*Tree index.
-enum Migrations {
+enum SpatiaLiteMigrations {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-districts") { db in
@@ -152,7 +152,7 @@ enum Migrations {
                 END;
                 """)
         }
-        m.registerMigration("v7-planning") { db in try PlanningSchema.create(db) }
+        m.registerMigration("v7-planning") { db in try SpatiaLitePlanningSchema.create(db) }
         m.registerMigration("v8-plan-versions-rtree") { db in
             // Every geometry column has its R*Tree; v7 (already merged) left the versions' areas without one.
             try db.execute(sql: "SELECT CreateSpatialIndex('plan_versions', 'geom')")

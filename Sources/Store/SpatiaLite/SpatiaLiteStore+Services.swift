@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension SpatiaLiteStore: ServiceStore {
+extension SpatiaLiteStore {
     public func services() async throws(StoreError) -> [Service] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT definition FROM services ORDER BY position").map { text in
