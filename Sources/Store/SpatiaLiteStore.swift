@@ -10,11 +10,6 @@ public final class SpatiaLiteStore: Sendable {
     public let path: String
     let pool: DatabasePool
 
-    /// The default database file, relative to the working directory; `MIESTAS_DATABASE` overrides it.
-    public static var defaultPath: String {
-        ProcessInfo.processInfo.environment["MIESTAS_DATABASE"] ?? "var/miestas.sqlite"
-    }
-
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws(StoreError) {
         self.path = path
