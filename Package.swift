@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -78,20 +79,28 @@ let package = Package(
         // staff workspace, rendered on the server from the Mustache templates and translations
         // under Data/web. Goes through Reports, Planning and Staff for every rule.
         .target(name: "Web", dependencies: [
-            "Districts", "Reports", "Staff", "Store", "Planning", "Geo", "Messages",
+            "Districts", "RateLimits", "Reports", "Staff", "Store", "Planning", "Geo", "Messages",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Per-client limits on anonymous writes: the client's address (trusted proxies and
+        // X-Forwarded-For), token buckets per client, the request context that carries the peer.
+        .target(name: "RateLimits", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
+        // Config: the settings, one value read at start from flags, MIESTAS_* variables and miestas.toml
+        // (TOMLKit), validated with every problem named, and handed down to the modules.
+        .target(name: "Config", dependencies: [
+            "Mail", "Maps", "Planning", "RateLimits", "Reports", "Web", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
-            "Clusters", "Districts", "Maps", "Reports", "Staff", "Store", "Planning", "JSONText", "Web", "Messages",
+            "Clusters", "Config", "Districts", "Maps", "RateLimits", "Reports", "Staff", "Store", "Planning", "JSONText", "Web", "Messages",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.json")]),
         .executableTarget(name: "miestas", dependencies: [
-            "Clusters", "Server", "Districts", "Maps", "Reports", "Staff", "Store", "Geo", "CSV", "Planning", "JSONText", "Mail",
+            "Clusters", "Config", "Server", "Districts", "Maps", "Reports", "Staff", "Store", "Geo", "CSV", "Planning", "JSONText", "Mail",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
@@ -112,6 +121,8 @@ let package = Package(
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo", "Mail", "Messages", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "StaffTests", dependencies: ["Staff", "Store"]),
+        .testTarget(name: "RateLimitsTests", dependencies: ["RateLimits"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Mail", "Planning", "RateLimits", "Reports", "Web", "TestSupport"]),
         // What several test targets share: where the repository and the shared data are, real
         // local servers to test against (SMTP), and fresh stores on either backend.
         .target(name: "TestSupport", dependencies: [
@@ -120,10 +131,10 @@ let package = Package(
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV", "TestSupport"]),
         .testTarget(name: "MapsTests", dependencies: ["Maps", "Clusters", "Geo", "CCairo"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Clusters", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            "Server", "Clusters", "Config", "RateLimits", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Server", "Store", "Planning", "Reports", "Staff", "Messages", "TestSupport",
+            "Web", "Config", "RateLimits", "Server", "Store", "Planning", "Reports", "Staff", "Messages", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),
         // Runs the built `miestas` binary as a user would.

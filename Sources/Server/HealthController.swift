@@ -1,11 +1,12 @@
 import Hummingbird
+import RateLimits
 import Store
 
 /// `GET /healthz`: the database answers, and what it holds.
 struct HealthController: Sendable {
     let services: AppServices
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("healthz") { _, _ in try await health() }
     }
 

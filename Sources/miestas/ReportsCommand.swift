@@ -23,10 +23,10 @@ struct ImportReports: AsyncParsableCommand {
 
     @Argument(help: "The CSV file.") var file: String
     @Option(help: "The mapping: a name in Data/mappings (e.g. boston) or a path.") var mapping: String
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let (store, locator) = try await db.openWithLocator()
+        let (store, locator) = try await options.openWithLocator()
         if locator.districts.isEmpty { throw fail("the database has no districts: import them first (`miestas districts import`), every row would be outside") }
         let summary: ReportImportSummary
         do {
@@ -67,10 +67,12 @@ struct ExportReports: AsyncParsableCommand {
     @Option(help: "Only this district (code).") var district: String?
     @Option(help: "Requested at or after (ISO 8601 with offset).") var since: String?
     @Option(help: "Requested before (ISO 8601 with offset).") var until: String?
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try await db.open()
+        let settings = try options.load()
+        let store = try await options.open(settings)
+        let time = LocalTime(settings.municipality.timeZone)
         var query = ReportQuery(limit: 10_000)
         query.serviceCodes = service?.split(separator: ",").map(String.init) ?? []
         query.districtCodes = district.map { [$0] } ?? []
@@ -89,7 +91,7 @@ struct ExportReports: AsyncParsableCommand {
                 query.offset += query.limit
             }
         } catch { throw fail(error) }
-        let data = format == .csv ? Data((ReportExport.csvHeader() + ReportExport.csvLines(all)).utf8) : ReportExport.geoJSON(all)
+        let data = format == .csv ? Data((ReportExport.csvHeader() + ReportExport.csvLines(all, time: time)).utf8) : ReportExport.geoJSON(all, time: time)
         if let output {
             do { try data.write(to: URL(fileURLWithPath: output)) } catch { throw fail("cannot write \(output): \(error.localizedDescription)") }
         } else {

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -30,7 +31,7 @@ struct PlanningHTTPFixture {
             _ = try await accounts.add(username: name, role: role, password: "correct horse battery")
             tokens[name] = try await accounts.signIn(username: name, password: "correct horse battery").token
         }
-        let services = try await AppServices.load(store: store, planning: settings)
+        let services = try await AppServices.load(store: store, settings: try .demo(tiles: dir) { $0.planning = settings })
         let app = buildApplication(services: services, logger: ServerTests.quietLogger)
         let fixture = PlanningHTTPFixture(store: store, tokens: tokens)
         try await app.test(.router) { client in try await test(client, fixture) }

@@ -1,5 +1,7 @@
 import Districts
+import Config
 import Foundation
+import RateLimits
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -20,7 +22,8 @@ struct WebFixture {
 
     let store: SpatiaLiteStore
 
-    static func run(_ test: @Sendable (any TestClientProtocol, WebFixture) async throws -> Void) async throws {
+    /// `limits`: the per-client limits (none unless a test is about them).
+    static func run(limits: RateLimitSettings = .none, _ test: @Sendable (any TestClientProtocol, WebFixture) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("miestas-web-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SpatiaLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
@@ -33,8 +36,7 @@ struct WebFixture {
         }
         var logger = Logger(label: "miestas-web-tests")
         logger.logLevel = .warning
-        let services = try await AppServices.load(store: store, planning: PlanningSettings(minConsultationDays: 0),
-                                                  tileCache: dir.appendingPathComponent("tiles"))
+        let services = try await AppServices.load(store: store, settings: try .demo(tiles: dir) { $0.planning.minConsultationDays = 0; $0.limits = limits })
         let app = buildApplication(services: services, logger: logger)
         try await app.test(.router) { client in try await test(client, WebFixture(store: store)) }
     }

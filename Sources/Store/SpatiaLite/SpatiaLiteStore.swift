@@ -14,11 +14,6 @@ public final class SpatiaLiteStore: MiestasStore, Sendable {
     public var backend: StoreBackend { .spatiaLite }
     public var location: String { path }
 
-    /// The default database file, relative to the working directory; `MIESTAS_DATABASE` overrides it.
-    public static var defaultPath: String {
-        ProcessInfo.processInfo.environment["MIESTAS_DATABASE"] ?? "var/miestas.sqlite"
-    }
-
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// Uploads go to `media` (default: the `media` folder beside the database file).
     public init(path: String, media: MediaLibrary? = nil) throws(StoreError) {
