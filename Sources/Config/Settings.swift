@@ -46,6 +46,8 @@ public struct Storage: Sendable {
     public var media: String?
     /// PostgreSQL only: the most connections one process opens.
     public var poolSize = 10
+    /// How often a server reads the change log when no doorbell rang, in seconds.
+    public var changeFeedPoll = 1.0
     /// The XYZ tile cache.
     public var tileCache = "Tiles/cache"
     public init() {}

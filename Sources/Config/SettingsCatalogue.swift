@@ -67,6 +67,9 @@ extension Setting {
                 show: { $0 ?? "(media/ beside the database, var/media with PostgreSQL)" }),
         Setting("storage.pool_size", \.storage.poolSize, .integer(1...200),
                 help: "PostgreSQL only: the most database connections one process opens.", show: { String($0) }),
+        Setting("storage.change_feed_poll", \.storage.changeFeedPoll, .number(0.05...60),
+                help: "Seconds between reads of the change log when no doorbell rang (another server's or a command's changes show within this).",
+                show: { Settings.show($0) }),
         Setting("storage.tile_cache", \.storage.tileCache, .nonEmpty, aliases: ["MIESTAS_TILE_CACHE"], flag: "--tile-cache",
                 help: "The XYZ tile cache folder.", show: { $0 }),
     ]

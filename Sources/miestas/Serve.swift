@@ -49,6 +49,9 @@ struct Serve: AsyncParsableCommand {
             }
         }
         defer { windows.cancel() }
+        // Other servers' (and commands') changes to this server's memory: see ChangeFollower.
+        let follower = Task { [changes = services.changes, logger] in await changes.run(logger: logger) }
+        defer { follower.cancel() }
         // Answers published reach their commenters within seconds when a relay is set.
         let delivery = settings.smtp.delivery(store: store)
         let mail = delivery.map { delivery in

@@ -380,4 +380,39 @@ import TestSupport
         #expect(Set(entries.map(\.prevHash)).count == 40)
         #expect(AuditChain.verify(entries) == nil)
     }
+
+    /// Every write that changes what servers keep in memory is in the change log, in order,
+    /// with this store's origin; the head read before a write is behind it; the lag sees it.
+    @Test(arguments: TestStores.backends)
+    func theChangeLogRecordsEveryWriteInOrder(_ backend: StoreBackend) async throws {
+        guard let t = try await TestStores.make(backend) else { return }
+        let store = t.store
+        let head = try await store.changeFeedHead()
+        let stored = try Self.stored(await store.insertReports([Self.report(1), Self.report(2)]))
+        _ = try await store.applyUpdate(reportId: stored[0].id, expected: .open, status: .closed, resolution: .fixed, reopened: false,
+                                        note: "", userId: nil, at: Date())
+        _ = try await store.createPlan(Self.newPlan(), audit: Self.audit("create"))
+        try await store.replaceServices([Service(code: "pothole", name: "Pothole")])
+        _ = try await store.addAPIKey(name: "app")
+        #expect(try await store.changeFeedLag(after: head, now: Date().addingTimeInterval(5)) >= 4)
+        // On PostgreSQL a change is readable once every older transaction has ended, in any
+        // database of the server (other tests run in parallel): wait for all six, within bounds.
+        var changes: [Change] = []
+        let clock = ContinuousClock(), start = clock.now
+        repeat {
+            changes = try await store.changes(after: head, limit: 100)
+            if changes.count < 6 { try await Task.sleep(for: .milliseconds(20)) }
+        } while changes.count < 6 && clock.now - start < .seconds(10)
+        #expect(changes.map(\.kind) == [.reportAdded, .reportAdded, .reportChanged, .plans, .services, .apiKeys])
+        #expect(changes.prefix(3).map(\.entityId) == [stored[0].id, stored[1].id, stored[0].id])
+        #expect(changes.allSatisfy { $0.origin == store.origin })
+        #expect(zip(changes, changes.dropFirst()).allSatisfy { $0.cursor < $1.cursor })
+        // Paged reading continues where the last page ended; past the end there is nothing, and no lag.
+        let firstTwo = try await store.changes(after: head, limit: 2)
+        #expect(try await store.changes(after: firstTwo[1].cursor, limit: 100) == Array(changes.dropFirst(2)))
+        #expect(try await store.changes(after: changes.last!.cursor, limit: 100).isEmpty)
+        #expect(try await store.changeFeedLag(after: changes.last!.cursor, now: Date()) == 0)
+        try await store.pruneChanges(before: Date().addingTimeInterval(60))
+        #expect(try await store.changes(after: head, limit: 100).isEmpty)
+    }
 }

@@ -48,6 +48,29 @@ public enum TestStores {
         return replacingDatabase(in: admin, with: String(name))
     }
 
+    /// Runs one statement on its own connection to `url`; the first column of its first row as
+    /// an integer, if it has one (a count).
+    @discardableResult
+    public static func execute(_ url: String, _ sql: String) async throws -> Int? {
+        var result: Int? = nil
+        try await Admin.withConnection(url) { connection, logger in
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
+            result = try rows.first.flatMap { row in row.count > 0 ? try row.makeRandomAccess()[0].decode(Int?.self) : nil }
+        }
+        return result
+    }
+
+    /// Runs `statements` in one transaction on a connection of its own and keeps it open for
+    /// `holding` before committing: a slow writer, as another client could be.
+    public static func inTransaction(_ url: String, _ statements: [String], holding: Duration) async throws {
+        try await Admin.withConnection(url) { connection, logger in
+            try await connection.query("BEGIN", logger: logger)
+            for sql in statements { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+            try await Task.sleep(for: holding)
+            try await connection.query("COMMIT", logger: logger)
+        }
+    }
+
     /// `url` naming database `name` instead (the path of a URL, or `dbname=`).
     static func replacingDatabase(in url: String, with name: String) -> String {
         guard var parts = URLComponents(string: url) else { return url }

@@ -7,6 +7,23 @@
 enum PostGISMigrations {
     static let all: [(name: String, statements: [String])] = [
         ("p1-schema", schema),
+        ("p2-change-log", changeLog),
+    ]
+
+    /// What changed, with the writing transaction's id, read in commit-safe order (`ChangeFeedStore`).
+    static let changeLog: [String] = [
+        """
+        CREATE TABLE change_log (
+            seq       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            txid      xid8 NOT NULL DEFAULT pg_current_xact_id(),
+            at        bigint NOT NULL DEFAULT (extract(epoch FROM clock_timestamp()) * 1000)::bigint,
+            kind      text NOT NULL,
+            entity_id bigint,
+            origin    text NOT NULL
+        )
+        """,
+        "CREATE INDEX change_log_order ON change_log (txid, seq)",
+        "CREATE INDEX change_log_at ON change_log (at)",
     ]
 
     /// The schema as SpatiaLite's migrations v1 to v10 left it.

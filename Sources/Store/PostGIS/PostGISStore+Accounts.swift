@@ -65,9 +65,11 @@ extension PostGISStore {
             if try await c.query("SELECT count(*) FROM api_keys WHERE name = \(name)", logger: self.logger).collect()[0].decode(Int.self) > 0 {
                 throw StoreError.database("an API key named '\(name)' exists already")
             }
-            return try await c.query("""
+            let id = try await c.query("""
                 INSERT INTO api_keys (name, key_hash, prefix, created_at) VALUES (\(name), \(Self.hash(secret)), \(prefix), \(now)) RETURNING id
                 """, logger: self.logger).collect()[0].decode(Int64.self)
+            try await Self.logChange(.apiKeys, id, origin: self.origin, c, self.logger)
+            return id
         }
         return (APIKey(id: id, name: name, prefix: prefix, createdAt: date(now), revokedAt: nil), secret)
     }
@@ -77,10 +79,14 @@ extension PostGISStore {
     }
 
     public func revokeAPIKey(_ nameOrId: String) async throws(StoreError) -> Bool {
-        try await !fetch("""
-            UPDATE api_keys SET revoked_at = \(millis(Date()))
-            WHERE (name = \(nameOrId) OR id = \(Int64(nameOrId) ?? -1)) AND revoked_at IS NULL RETURNING 1
-            """) { _ in () }.isEmpty
+        try await transaction { c in
+            let revoked = try await c.query("""
+                UPDATE api_keys SET revoked_at = \(millis(Date()))
+                WHERE (name = \(nameOrId) OR id = \(Int64(nameOrId) ?? -1)) AND revoked_at IS NULL RETURNING 1
+                """, logger: self.logger).collect().count
+            if revoked > 0 { try await Self.logChange(.apiKeys, nil, origin: self.origin, c, self.logger) }
+            return revoked > 0
+        }
     }
 
     public func apiKey(secret: String) async throws(StoreError) -> APIKey? {

@@ -28,6 +28,7 @@ extension PostGISStore {
                 guard replacing else { throw StoreError.districtsExist(count: existing) }
                 try await c.query("DELETE FROM districts", logger: self.logger)
             }
+            try await Self.logChange(.districts, nil, origin: self.origin, c, self.logger)
             var stored: [District] = []
             for (index, d) in districts.enumerated() {
                 let id = Int64(index + 1)
@@ -77,6 +78,7 @@ extension PostGISStore {
         }
         try await transaction { c in
             try await c.query("DELETE FROM services", logger: self.logger)
+            try await Self.logChange(.services, nil, origin: self.origin, c, self.logger)
             try await c.query("""
                 INSERT INTO services (code, position, definition)
                 SELECT code, n - 1, definition FROM unnest(\(rows.map(\.0))::text[], \(rows.map(\.1))::text[]) WITH ORDINALITY AS s (code, definition, n)

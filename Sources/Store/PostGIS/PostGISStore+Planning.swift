@@ -25,7 +25,7 @@ extension PostGISStore {
             var record = audit
             record.planId = id
             if case .object(var after) = record.after { after["id"] = .integer(id); record.after = .object(after) }
-            try await Self.appendAudit(record, c, self.logger)
+            try await Self.appendAudit(record, c, self.logger, origin: self.origin)
             guard let plan = try await Self.fetchPlan(id, c, self.logger) else { throw StoreError.database("plan \(id) vanished") }
             return plan
         }
@@ -58,7 +58,7 @@ extension PostGISStore {
                 WHERE id = \(p.id)
                 """, logger: self.logger)
             try await Self.replaceArchitects(p.id, p.architects, c, self.logger)
-            for record in audit { try await Self.appendAudit(record, c, self.logger) }
+            for record in audit { try await Self.appendAudit(record, c, self.logger, origin: self.origin) }
             guard let plan = try await Self.fetchPlan(p.id, c, self.logger) else { throw StoreError.database("plan \(p.id) vanished") }
             return plan
         }
@@ -78,7 +78,7 @@ extension PostGISStore {
                 """, logger: self.logger)
             var record = audit
             if case .object(var after) = record.after { after["number"] = .integer(Int64(number)); record.after = .object(after) }
-            try await Self.appendAudit(record, c, self.logger)
+            try await Self.appendAudit(record, c, self.logger, origin: self.origin)
             return try await Self.versions(planId, c, self.logger).last!
         }
     }
@@ -97,7 +97,7 @@ extension PostGISStore {
                 """, logger: self.logger).collect()[0].decode(Int64.self)
             var record = audit
             if case .object(var after) = record.after { after["id"] = .integer(id); record.after = .object(after) }
-            try await Self.appendAudit(record, c, self.logger)
+            try await Self.appendAudit(record, c, self.logger, origin: self.origin)
             try await c.query("UPDATE plans SET revision = revision + 1 WHERE id = \(planId)", logger: self.logger)
             return PlanAttachment(id: id, planId: planId, role: role, title: title, file: file, contentType: contentType,
                                   size: size, createdBy: createdBy, createdAt: date(at))
@@ -142,7 +142,7 @@ extension PostGISStore {
             var record = audit
             record.subject = "comment \(id)"
             if case .object(var after) = record.after { after["id"] = .integer(id); record.after = .object(after) }
-            try await Self.appendAudit(record, c, self.logger)
+            try await Self.appendAudit(record, c, self.logger, origin: self.origin)
             // Comments change what the plan's rules see (e.g. unanswered objections).
             try await c.query("UPDATE plans SET revision = revision + 1 WHERE id = \(c0.planId)", logger: self.logger)
             return try await Self.fetchComments(c, self.logger, "c.id = \(id)").first!
@@ -168,7 +168,7 @@ extension PostGISStore {
                        architect = \(m.architect)
                 WHERE id = \(m.id)
                 """, logger: self.logger)
-            try await Self.appendAudit(audit, c, self.logger)
+            try await Self.appendAudit(audit, c, self.logger, origin: self.origin)
             return try await Self.fetchComments(c, self.logger, "c.id = \(m.id)").first!
         }
     }
@@ -189,7 +189,7 @@ extension PostGISStore {
                 RETURNING 1
                 """, logger: self.logger).collect().count
             guard written == 1 else { throw StoreError.conflict("the answer to comment \(commentId) is published and cannot change") }
-            try await Self.appendAudit(audit, c, self.logger)
+            try await Self.appendAudit(audit, c, self.logger, origin: self.origin)
         }
     }
 
@@ -204,7 +204,7 @@ extension PostGISStore {
                     """, logger: self.logger).collect().count
                 guard published == 1 else { throw StoreError.conflict("comment \(id) has no unpublished answer") }
             }
-            for record in audit { try await Self.appendAudit(record, c, self.logger) }
+            for record in audit { try await Self.appendAudit(record, c, self.logger, origin: self.origin) }
             for m in outbox {
                 try await c.query("""
                     INSERT INTO outbox (comment_id, recipient, subject, body, created_at, next_attempt_at)
@@ -227,7 +227,7 @@ extension PostGISStore {
     }
 
     public func appendAudit(_ records: [AuditRecord]) async throws(StoreError) {
-        try await transaction { c in for record in records { try await Self.appendAudit(record, c, self.logger) } }
+        try await transaction { c in for record in records { try await Self.appendAudit(record, c, self.logger, origin: self.origin) } }
     }
 
     public func planAreas() async throws(StoreError) -> [(id: Int64, title: String, stage: PlanStage, area: Geometry)] {
@@ -268,7 +268,9 @@ extension PostGISStore {
 
     /// Appends one entry to the hash chain inside the caller's transaction, after taking the
     /// chain's lock: the last entry read here is the last entry, whoever else is writing.
-    static func appendAudit(_ r: AuditRecord, _ c: PostgresConnection, _ logger: Logger) async throws {
+    /// Every planning write passes here, so this is also where the change log learns that plans changed.
+    static func appendAudit(_ r: AuditRecord, _ c: PostgresConnection, _ logger: Logger, origin: String) async throws {
+        try await logChange(.plans, r.planId, origin: origin, c, logger)
         try await c.query("SELECT pg_advisory_xact_lock(\(auditChainLock))", logger: logger)
         let last = try await c.query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", logger: logger).collect().first?
             .decode((Int64, String).self)

@@ -50,7 +50,10 @@ extension PostGISStore {
         integer(reports.map { $0.closedAt.map(millis) }); text(reports.map(\.source))
         text(reports.map(\.contact.email)); text(reports.map(\.contact.phone)); text(reports.map(\.contact.firstName))
         text(reports.map(\.contact.lastName)); text(reports.map(\.contact.deviceId)); text(reports.map(\.contact.accountId))
+        // The change log's rows go in with the reports, in the same statement (so the same transaction).
+        b.append(origin)
         let sql = """
+            WITH batch AS (
             INSERT INTO reports (external_id, service_code, status, resolution, description, attributes, district_code, lon, lat,
                                  address, zipcode, media_url, duplicate_of, requested_at, updated_at, closed_at, source,
                                  email, phone, first_name, last_name, device_id, account_id)
@@ -65,9 +68,14 @@ extension PostGISStore {
                                            closed_at, source, email, phone, first_name, last_name, device_id, account_id, n)
             ORDER BY n
             RETURNING id
+            ), logged AS (
+                INSERT INTO change_log (kind, entity_id, origin) SELECT 'report.insert', id, $24 FROM batch
+            )
+            SELECT id FROM batch
             """
         let ids = try await fetch(PostgresQuery(unsafeSQL: sql, binds: b)) { try $0.decode(Int64.self) }.sorted()
         guard ids.count == reports.count else { throw .database("inserted \(ids.count) of \(reports.count) reports") }
+        doorbell.ring()
         return zip(ids, zip(reports, updated)).map { id, pair in Report(id: id, details: pair.0, updatedAt: date(pair.1)) }
     }
 
@@ -148,6 +156,7 @@ extension PostGISStore {
                        updated_at = \(at), closed_at = \(closed)
                 WHERE id = \(reportId) RETURNING \(unescaped: Self.reportColumns)
                 """, logger: self.logger).collect()[0]
+            try await Self.logChange(.reportChanged, reportId, origin: self.origin, c, self.logger)
             let id = try await c.query("""
                 INSERT INTO report_updates (report_id, status, resolution, reopened, note, user_id, at)
                 VALUES (\(reportId), \(status.rawValue), \(resolution?.rawValue), \(reopened), \(note), \(userId), \(at)) RETURNING id

@@ -174,6 +174,19 @@ enum SpatiaLiteMigrations {
             // R*Tree with one statement per transaction (`SpatiaLiteStore.indexNewReports`).
             try db.execute(sql: "DROP TRIGGER IF EXISTS gii_reports_geom")
         }
+        m.registerMigration("v11-change-log") { db in
+            // What changed, in commit order (one writer), for every server to follow (`ChangeFeedStore`).
+            try db.execute(sql: """
+                CREATE TABLE change_log (
+                    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at        INTEGER NOT NULL,
+                    kind      TEXT NOT NULL,
+                    entity_id INTEGER,
+                    origin    TEXT NOT NULL
+                );
+                CREATE INDEX change_log_at ON change_log (at);
+                """)
+        }
         return m
     }
 }

@@ -12,7 +12,9 @@ extension SpatiaLiteStore {
             }
             try db.execute(sql: "INSERT INTO api_keys (name, key_hash, prefix, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [name, Self.hash(secret), prefix, millis(now)])
-            return db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            try Self.logChange(.apiKeys, id, origin: self.origin, db)
+            return id
         }
         return (APIKey(id: id, name: name, prefix: prefix, createdAt: date(millis(now)), revokedAt: nil), secret)
     }
@@ -25,7 +27,9 @@ extension SpatiaLiteStore {
         try await write { db in
             try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE (name = ? OR id = ?) AND revoked_at IS NULL",
                            arguments: [millis(Date()), nameOrId, Int64(nameOrId) ?? -1])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            try Self.logChange(.apiKeys, nil, origin: self.origin, db)
+            return true
         }
     }
 

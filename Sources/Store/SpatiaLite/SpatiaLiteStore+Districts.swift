@@ -29,6 +29,7 @@ extension SpatiaLiteStore {
                 INSERT INTO districts (code, name, area_m2, properties, source, imported_at, geom)
                 VALUES (?, ?, ?, ?, ?, ?, CastToMultiPolygon(GeomFromWKB(?, 4326)))
                 """)
+            try Self.logChange(.districts, nil, origin: self.origin, db)
             var stored: [District] = []
             for d in districts {
                 let wkb = Data(WKB.encode(.multiPolygon(d.geometry.polygons)))

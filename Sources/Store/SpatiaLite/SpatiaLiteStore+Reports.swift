@@ -27,25 +27,29 @@ extension SpatiaLiteStore {
     /// writer with a thread of its own, never from a task.
     public func insertReportsBlocking(_ reports: [NewReport]) -> [Result<Report, StoreError>] {
         do {
-            let stored = try writeBlocking { db in try Self.insertIndexed(reports, db) }
+            let stored = try writeBlocking { db in try Self.insertIndexed(reports, origin: origin, db) }
             return stored.map { .success($0) }
         } catch {
             // One bad report (a repeated external id, say) must not fail the others with it.
             guard reports.count > 1 else { return [.failure(error)] }
-            return reports.map { report in Result { () throws(StoreError) in try writeBlocking { db in try Self.insertIndexed([report], db)[0] } } }
+            return reports.map { report in Result { () throws(StoreError) in try writeBlocking { db in try Self.insertIndexed([report], origin: origin, db)[0] } } }
         }
     }
 
     /// Inserts the reports and enters them into the geometry's R*Tree, in the caller's
     /// transaction. The R*Tree is filled here, with one statement for all of them, rather than by
     /// a trigger per row (dropped in migration v10): this is the only place reports are inserted.
-    private static func insertIndexed(_ reports: [NewReport], _ db: Database) throws -> [Report] {
+    /// The change log gets one row per report in the same transaction, with one statement.
+    private static func insertIndexed(_ reports: [NewReport], origin: String, _ db: Database) throws -> [Report] {
         let stored = try reports.map { try insert($0, db) }
         // Rowids grow and there is one writer, so the reports just inserted are those from the first one's id on.
         guard let first = stored.first?.id else { return stored }
         try db.cachedStatement(sql: """
             INSERT INTO idx_reports_geom (pkid, xmin, xmax, ymin, ymax) SELECT id, lon, lon, lat, lat FROM reports WHERE id >= ?
             """).execute(arguments: [first])
+        try db.cachedStatement(sql: """
+            INSERT INTO change_log (at, kind, entity_id, origin) SELECT ?, 'report.insert', id, ? FROM reports WHERE id >= ?
+            """).execute(arguments: [millis(Date()), origin, first])
         return stored
     }
 

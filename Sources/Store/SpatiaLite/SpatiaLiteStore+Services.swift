@@ -20,6 +20,7 @@ extension SpatiaLiteStore {
         }
         try await write { db in
             try db.execute(sql: "DELETE FROM services")
+            try Self.logChange(.services, nil, origin: self.origin, db)
             let insert = try db.cachedStatement(sql: "INSERT INTO services (code, position, definition) VALUES (?, ?, ?)")
             for (position, row) in rows.enumerated() { try insert.execute(arguments: [row.0, position, row.1]) }
         }

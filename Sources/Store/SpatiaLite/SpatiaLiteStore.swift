@@ -9,6 +9,8 @@ import GRDBSQLite
 public final class SpatiaLiteStore: MiestasStore, Sendable {
     public let path: String
     public let media: MediaLibrary
+    /// This store's name in the change log (one per process that opens the file).
+    public let origin = UUID().uuidString
     let pool: DatabasePool
 
     public var backend: StoreBackend { .spatiaLite }
