@@ -36,6 +36,8 @@ public struct AppServices: Sendable {
     let apiKeys: APIKeyCache
     /// What other processes change, applied here (`ChangeFollower`); `miestas serve` runs it.
     public let changes: ChangeFollower
+    /// Signs the pages' forms, the same on every server of the database.
+    let formKey: [UInt8]
 
     /// Everything built from the settings and what the store holds: the district index, the
     /// catalogue, the open reports (for duplicates) and the map's clusters.
@@ -73,6 +75,7 @@ public struct AppServices: Sendable {
                                    addresses: ClientAddressResolver(trustedProxies: settings.server.trustedProxies.compactMap(IPRange.init)))
         let apiKeys = APIKeyCache(store: store)
         self.apiKeys = apiKeys
+        formKey = try await store.sharedSecret("web.forms")
         self.changes = ChangeFollower(store: store, from: head, pollInterval: .milliseconds(Int(settings.storage.changeFeedPoll * 1000)),
                                       apply: ChangeApplier(store: store, clusters: clusters, maps: maps, intake: intake, apiKeys: apiKeys).apply)
     }

@@ -24,7 +24,7 @@ extension AppServices {
                            DistrictHotspot(reports: h.count, services: h.dominantServices.map { (clusters.serviceCode($0.service), $0.count) },
                                            latitude: h.centroid.y, longitude: h.centroid.x)
                        } ?? []
-                   })
+                   }, formKey: formKey)
     }
 
     /// After a status change: the clusters filter by status, and the tiles that show the report.

@@ -42,8 +42,12 @@ public struct NewOutboxMessage: Sendable, Hashable {
 public protocol OutboxStore: Sendable {
     /// Every message (or only the unsent ones), oldest first.
     func outbox(unsentOnly: Bool) async throws(StoreError) -> [OutboxMessage]
-    /// Unsent messages whose next try is due at `at`, oldest first.
-    func dueOutbox(at: Date, limit: Int) async throws(StoreError) -> [OutboxMessage]
+    /// Claims up to `limit` unsent messages due at `at`, oldest first, for one sender: none of
+    /// them is due again for anyone before `at + lease` (a sender that stops mid-round leaves them
+    /// to be tried again then). Senders on several servers never claim the same message (on
+    /// PostgreSQL `FOR UPDATE SKIP LOCKED` lets each pass over the others' rows), so each message
+    /// goes out once unless a sender dies between sending it and recording that.
+    func claimDueOutbox(at: Date, limit: Int, lease: TimeInterval) async throws(StoreError) -> [OutboxMessage]
     func recordSent(outboxId: Int64, at: Date) async throws(StoreError)
     /// Counts a failed try; `retryAt` nil means refused for good (no more automatic tries).
     func recordFailure(outboxId: Int64, error: String, retryAt: Date?) async throws(StoreError)

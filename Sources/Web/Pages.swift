@@ -10,13 +10,14 @@ final class Pages: Sendable {
     let library: MustacheLibrary
     let translations: Translations
     let settings: WebSettings
-    /// Signs CSRF tokens; new at every start (open forms simply need a reload after a restart).
-    let csrfKeyBytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
+    /// Signs CSRF tokens (the backend's form key, shared by every server of one database).
+    let csrfKeyBytes: [UInt8]
     var csrfKey: SymmetricKey { SymmetricKey(data: csrfKeyBytes) }
     let contentSecurityPolicy: String
 
-    init(settings: WebSettings) throws {
+    init(settings: WebSettings, csrfKey: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }) throws {
         self.settings = settings
+        csrfKeyBytes = csrfKey
         library = try Self.templates(settings.folder.appendingPathComponent("templates"))
         translations = try Translations(folder: settings.folder, languages: settings.languages)
         // Scripts and styles only from this server; images also from the external base layer.

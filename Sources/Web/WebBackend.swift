@@ -26,6 +26,9 @@ public struct WebForm: Sendable {
 /// staff sign-in) is applied by its own module, never by the pages.
 public struct WebBackend: Sendable {
     public var store: any MiestasStore
+    /// Signs the forms' CSRF tokens: the same on every server of one database (a shared secret
+    /// in the store), so a form drawn by one server may be posted to another.
+    public var formKey: [UInt8]
     public var intake: Intake
     public var consultations: Consultations
     public var accounts: StaffAccounts
@@ -53,7 +56,9 @@ public struct WebBackend: Sendable {
                 settings: WebSettings, time: LocalTime, limits: ClientLimits, readForm: @escaping @Sendable (Request, Int) async throws -> WebForm,
                 reportChanged: @escaping @Sendable (Report) -> Void, plansChanged: @escaping @Sendable () -> Void,
                 rateLimited: @escaping @Sendable (LimitedWrite) -> Void = { _ in }, honeypot: @escaping @Sendable (String) -> Void = { _ in },
-                hotspots: @escaping @Sendable (String, Date) -> [DistrictHotspot]) {
+                hotspots: @escaping @Sendable (String, Date) -> [DistrictHotspot],
+                formKey: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }) {
+        self.formKey = formKey
         self.store = store; self.intake = intake; self.consultations = consultations; self.accounts = accounts
         self.districts = districts; self.settings = settings; self.time = time; self.limits = limits; self.readForm = readForm
         self.reportChanged = reportChanged; self.plansChanged = plansChanged; self.hotspots = hotspots

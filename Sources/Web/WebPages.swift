@@ -25,7 +25,7 @@ public struct WebPages: Sendable {
     public static func register(on router: Router<ClientRequestContext>, backend: WebBackend) {
         StaticFiles(settings: backend.settings).register(on: router)
         let web: WebPages
-        do { web = WebPages(backend: backend, pages: try Pages(settings: backend.settings)) } catch {
+        do { web = WebPages(backend: backend, pages: try Pages(settings: backend.settings, csrfKey: backend.formKey)) } catch {
             FileHandle.standardError.write(Data("warning: \(error); the web pages are off\n".utf8))
             router.get("/") { _, _ in Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "\(error)"))) }
             return
@@ -35,7 +35,7 @@ public struct WebPages: Sendable {
     }
 
     public init(backend: WebBackend) throws {
-        self.init(backend: backend, pages: try Pages(settings: backend.settings))
+        self.init(backend: backend, pages: try Pages(settings: backend.settings, csrfKey: backend.formKey))
     }
 
     init(backend: WebBackend, pages: Pages) { self.backend = backend; self.pages = pages }

@@ -110,8 +110,10 @@ import TestSupport
         #expect(await pair.seen(late.id, by: pair.a) != nil)
     }
 
-    @Test func aStatusChangeAndAPlanOnOneServerReachTheOther() async throws {
+    @Test func aStatusChangeOnOneServerReachesTheOther() async throws {
         guard let pair = try await Pair() else { return }
+        // A form drawn by one server is signed with the key the other checks.
+        #expect(pair.a.formKey == pair.b.formKey && pair.a.formKey.count == 32)
         let report = try await pair.submit(pair.a, 1)
         #expect(await pair.seen(report.id, by: pair.b) != nil)
         _ = try await pair.a.store.applyUpdate(reportId: report.id, expected: .open, status: .closed, resolution: .fixed, reopened: false,
@@ -141,5 +143,30 @@ import TestSupport
         #expect(entries.count == 60)
         #expect(Set(entries.map(\.prevHash)).count == 60)
         #expect(AuditChain.verify(entries) == nil)
+    }
+
+    /// Two senders drain one outbox at once: every message is claimed by exactly one of them.
+    @Test func twoSendersNeverClaimTheSameMessage() async throws {
+        guard let pair = try await Pair() else { return }
+        try await TestStores.execute(pair.url, """
+            INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at)
+            SELECT 'r' || n || '@example.lt', 'Atsakymas', 'Taip', 0, 0 FROM generate_series(1, 200) AS n
+            """)
+        let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for store in [pair.a.store, pair.b.store] {
+                group.addTask {
+                    var mine: [Int64] = []
+                    while true {
+                        let batch = try await store.claimDueOutbox(at: Date(), limit: 7, lease: 600)
+                        if batch.isEmpty { return mine }
+                        mine += batch.map(\.id)
+                    }
+                }
+            }
+            return try await group.reduce(into: [[Int64]]()) { $0.append($1) }
+        }
+        #expect(claims[0].count + claims[1].count == 200)
+        #expect(Set(claims[0]).isDisjoint(with: Set(claims[1])))
+        #expect(Set(claims[0] + claims[1]).count == 200)
     }
 }

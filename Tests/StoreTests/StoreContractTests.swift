@@ -347,8 +347,11 @@ import TestSupport
         }
 
         // The outbox: due, failed, re-queued, sent.
-        let due = try await store.dueOutbox(at: Date(timeIntervalSince1970: 1_800_000_700), limit: 10)
+        let due = try await store.claimDueOutbox(at: Date(timeIntervalSince1970: 1_800_000_700), limit: 10, lease: 600)
         #expect(due.map(\.recipient) == ["ona@example.lt"] && due[0].state == .pending)
+        // Claimed: not due again for anyone until the lease ends.
+        #expect(try await store.claimDueOutbox(at: Date(timeIntervalSince1970: 1_800_000_800), limit: 10, lease: 600).isEmpty)
+        #expect(try await store.claimDueOutbox(at: Date(timeIntervalSince1970: 1_800_001_400), limit: 10, lease: 600).map(\.id) == due.map(\.id))
         try await store.recordFailure(outboxId: due[0].id, error: "550 refused", retryAt: nil)
         #expect(try await store.outbox(unsentOnly: true).first?.state == .failed)
         #expect(try await store.requeueOutbox(ids: nil, at: Date(timeIntervalSince1970: 1_800_000_800)) == 1)
@@ -414,5 +417,14 @@ import TestSupport
         #expect(try await store.changeFeedLag(after: changes.last!.cursor, now: Date()) == 0)
         try await store.pruneChanges(before: Date().addingTimeInterval(60))
         #expect(try await store.changes(after: head, limit: 100).isEmpty)
+    }
+
+    @Test(arguments: TestStores.backends)
+    func sharedSecretsAreMadeOnceAndKept(_ backend: StoreBackend) async throws {
+        guard let t = try await TestStores.make(backend) else { return }
+        let first = try await t.store.sharedSecret("web.forms")
+        #expect(first.count == 32)
+        #expect(try await t.store.sharedSecret("web.forms") == first)
+        #expect(try await t.store.sharedSecret("other") != first)
     }
 }

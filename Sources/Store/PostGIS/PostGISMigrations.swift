@@ -8,6 +8,7 @@ enum PostGISMigrations {
     static let all: [(name: String, statements: [String])] = [
         ("p1-schema", schema),
         ("p2-change-log", changeLog),
+        ("p3-shared-secrets", ["CREATE TABLE shared_secrets (name text PRIMARY KEY, value bytea NOT NULL)"]),
     ]
 
     /// What changed, with the writing transaction's id, read in commit-safe order (`ChangeFeedStore`).

@@ -110,10 +110,17 @@ extension PostGISStore {
             """, Self.outboxMessage)
     }
 
-    public func dueOutbox(at: Date, limit: Int) async throws(StoreError) -> [OutboxMessage] {
-        try await fetch("""
-            SELECT \(unescaped: Self.outboxColumns) FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= \(millis(at)) ORDER BY id LIMIT \(limit)
+    public func claimDueOutbox(at: Date, limit: Int, lease: TimeInterval) async throws(StoreError) -> [OutboxMessage] {
+        let messages = try await fetch("""
+            WITH due AS (
+                SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= \(millis(at)) ORDER BY id LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE outbox SET next_attempt_at = \(millis(at.addingTimeInterval(lease))) FROM due WHERE outbox.id = due.id
+            RETURNING \(unescaped: Self.outboxColumns.split(separator: ",").map { "outbox." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
             """, Self.outboxMessage)
+        // As they were when claimed (due at their old time), oldest first.
+        return messages.sorted { $0.id < $1.id }
     }
 
     public func recordSent(outboxId: Int64, at: Date) async throws(StoreError) {

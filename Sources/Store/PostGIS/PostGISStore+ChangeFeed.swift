@@ -42,6 +42,17 @@ extension PostGISStore {
         return max(0, now.timeIntervalSince(date(oldest)))
     }
 
+    /// The first server's insert wins; every server reads the winner's.
+    public func sharedSecret(_ name: String) async throws(StoreError) -> [UInt8] {
+        let candidate = ByteBuffer(bytes: Self.newSecret())
+        let stored = try await transaction { c in
+            try await c.query("INSERT INTO shared_secrets (name, value) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING",
+                              logger: self.logger)
+            return try await c.query("SELECT value FROM shared_secrets WHERE name = \(name)", logger: self.logger).collect()[0].decode(ByteBuffer.self)
+        }
+        return Array(stored.readableBytesView)
+    }
+
     public func pruneChanges(before: Date) async throws(StoreError) {
         _ = try await fetch("DELETE FROM change_log WHERE at < \(millis(before))") { _ in () }
     }

@@ -187,6 +187,9 @@ enum SpatiaLiteMigrations {
                 CREATE INDEX change_log_at ON change_log (at);
                 """)
         }
+        m.registerMigration("v12-shared-secrets") { db in
+            try db.execute(sql: "CREATE TABLE shared_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        }
         return m
     }
 }

@@ -34,4 +34,12 @@ extension SpatiaLiteStore {
     public func pruneChanges(before: Date) async throws(StoreError) {
         try await write { db in try db.execute(sql: "DELETE FROM change_log WHERE at < ?", arguments: [millis(before)]) }
     }
+
+    public func sharedSecret(_ name: String) async throws(StoreError) -> [UInt8] {
+        let candidate = Data(Self.newSecret())
+        return try await write { db in
+            try db.execute(sql: "INSERT INTO shared_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", arguments: [name, candidate])
+            return [UInt8](try Data.fetchOne(db, sql: "SELECT value FROM shared_secrets WHERE name = ?", arguments: [name]) ?? candidate)
+        }
+    }
 }

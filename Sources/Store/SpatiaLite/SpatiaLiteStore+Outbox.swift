@@ -8,10 +8,14 @@ extension SpatiaLiteStore {
         }
     }
 
-    public func dueOutbox(at: Date, limit: Int) async throws(StoreError) -> [OutboxMessage] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-                             arguments: [millis(at), limit]).map(Self.outboxMessage)
+    public func claimDueOutbox(at: Date, limit: Int, lease: TimeInterval) async throws(StoreError) -> [OutboxMessage] {
+        try await write { db in
+            let due = try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+                                       arguments: [millis(at), limit]).map(Self.outboxMessage)
+            for message in due {
+                try db.execute(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?", arguments: [millis(at.addingTimeInterval(lease)), message.id])
+            }
+            return due
         }
     }
 
