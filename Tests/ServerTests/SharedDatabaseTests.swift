@@ -169,4 +169,26 @@ import TestSupport
         #expect(Set(claims[0]).isDisjoint(with: Set(claims[1])))
         #expect(Set(claims[0] + claims[1]).count == 200)
     }
+
+    /// The similar-report policy across servers (README): identical reports sent to two servers
+    /// at the same moment may both be stored unlinked; once the feed has brought each to the
+    /// other, the next one is linked to the earliest of them on either server.
+    @Test func simultaneousIdenticalReportsOnTwoServers() async throws {
+        guard let pair = try await Pair() else { return }
+        for round in 0..<5 {
+            let s = Submission(serviceCode: "pothole", lat: String(54.88 + Double(round) * 1e-2), long: "23.91", description: "Ta pati duobė",
+                               attributes: ["lane": ["roadway"]])
+            async let first = pair.a.intake.submit(s)
+            async let second = pair.b.intake.submit(s)
+            let (x, y) = try await (first, second)
+            // Each, when accepted, could only see what was already in its server's memory.
+            #expect(x.similarId == nil || x.similarId == y.report.id)
+            #expect(y.similarId == nil || y.similarId == x.report.id)
+            let earliest = min(x.report.id, y.report.id)
+            let seenByA = await pair.seen(y.report.id, by: pair.a), seenByB = await pair.seen(x.report.id, by: pair.b)
+            #expect(seenByA != nil && seenByB != nil)
+            let third = try await (round % 2 == 0 ? pair.a : pair.b).intake.submit(s)
+            #expect(third.similarId == earliest)
+        }
+    }
 }
