@@ -19,11 +19,13 @@ struct ChangeApplier: Sendable {
         var plans = false, keys = false
         for change in changes {
             switch change.kind {
-            case .reportAdded: if let id = change.entityId { added.append(id) }
+            // Reports this server placed already (its own, as a rule) are not read again.
+            case .reportAdded: if let id = change.entityId, !clusters.knows(id) { added.append(id) }
             case .reportChanged: if let id = change.entityId { changed.append(id) }
             case .plans: plans = true
             case .apiKeys: keys = true
             case .services, .districts:
+                guard change.origin != store.origin else { continue }
                 // The catalogue and the district index are built at start (intake, the locator
                 // and the pages hold them): another process's import shows after a restart.
                 logger.notice("the \(change.kind.rawValue) were replaced by another process; restart this server to use them")

@@ -10,8 +10,10 @@ import Synchronization
 /// wakes it with a doorbell (LISTEN/NOTIFY) as soon as another server commits, and both wake it
 /// every `pollInterval` in case a doorbell was missed.
 ///
-/// Changes this process made were applied when it made them (its answer shows them at once);
-/// the follower walks past them.
+/// Changes this process made were applied when it made them (its answer shows them at once),
+/// and applying one again changes nothing; the follower still passes them on, because a write
+/// whose commit succeeded while its answer was lost (the database stopping at that moment) was
+/// never applied here.
 public final class ChangeFollower: Sendable {
     public struct Position: Sendable {
         /// The last change read.
@@ -48,10 +50,10 @@ public final class ChangeFollower: Sendable {
         while true {
             let batch = try await store.changes(after: cursor, limit: 1_000)
             guard let last = batch.last else { break }
-            let foreign = batch.filter { $0.origin != store.origin }
-            if !foreign.isEmpty { try await apply(foreign) }
+            try await apply(batch)
+            let foreign = batch.filter { $0.origin != store.origin }.count
             cursor = last.cursor
-            state.withLock { $0.cursor = cursor; $0.applied += foreign.count }
+            state.withLock { $0.cursor = cursor; $0.applied += foreign }
             if batch.count < 1_000 { break }
         }
         let lag = try await store.changeFeedLag(after: cursor, now: Date())

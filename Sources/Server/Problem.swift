@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RateLimits
+import Store
 
 /// An error answer in RFC 9457 "problem details" form, for the JSON API.
 public struct Problem: Error, Sendable {
@@ -37,6 +38,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let limited as TooManyRequests {
             telemetry.rateLimited(limited.write)
             return Problem(.tooManyRequests, limited.description, headers: [.retryAfter: String(limited.retryAfter)]).response()
+        } catch let error as StoreError {
+            // The database is away (restarting): the client should come back shortly.
+            guard case .unavailable = error else {
+                context.logger.error("unhandled error: \(error)")
+                return Problem(.internalServerError, "internal error").response()
+            }
+            return Problem(.serviceUnavailable, error.description, headers: [.retryAfter: "5"]).response()
         } catch let error as HTTPError {
             return Problem(error.status, error.body ?? error.status.reasonPhrase).response()
         } catch {

@@ -103,6 +103,9 @@ struct Open311Controller: Sendable {
         } catch let error as Open311Error {
             return errors([error], format: format)
         } catch let error as StoreError {
+            if case .unavailable = error {
+                return errors([Open311Error(.serviceUnavailable, "the service is unavailable: \(error)", retryAfter: 5)], format: format)
+            }
             return errors([Open311Error(.badRequest, "the service is unavailable: \(error)")], format: format)
         }
     }

@@ -39,6 +39,8 @@ struct Open311Requests: Sendable {
         submission.photo = photo
         do { receipt = try await intake.submit(submission) } catch {
             telemetry.report(accepted: false)
+            // Not stored because the database is away: try again shortly.
+            if case .unavailable = error { throw Open311Error(.serviceUnavailable, error.description, retryAfter: 5) }
             throw Open311Error(error.isNotFound ? .notFound : .badRequest, error.description)
         }
         telemetry.report(accepted: true)

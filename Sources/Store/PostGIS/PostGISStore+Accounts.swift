@@ -29,7 +29,7 @@ extension PostGISStore {
     }
 
     public func storeToken(_ token: String, userId: Int64, expiresAt: Date) async throws(StoreError) {
-        _ = try await fetch("""
+        _ = try await write("""
             INSERT INTO user_tokens (token_hash, user_id, created_at, expires_at)
             VALUES (\(Self.hash(token)), \(userId), \(millis(Date())), \(millis(expiresAt)))
             """) { _ in () }
@@ -43,7 +43,7 @@ extension PostGISStore {
     }
 
     public func revokeToken(_ token: String) async throws(StoreError) -> Bool {
-        try await !fetch("""
+        try await !write("""
             UPDATE user_tokens SET revoked_at = \(millis(Date())) WHERE token_hash = \(Self.hash(token)) AND revoked_at IS NULL RETURNING 1
             """) { _ in () }.isEmpty
     }
@@ -111,7 +111,7 @@ extension PostGISStore {
     }
 
     public func claimDueOutbox(at: Date, limit: Int, lease: TimeInterval) async throws(StoreError) -> [OutboxMessage] {
-        let messages = try await fetch("""
+        let messages = try await write("""
             WITH due AS (
                 SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= \(millis(at)) ORDER BY id LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED
@@ -124,13 +124,13 @@ extension PostGISStore {
     }
 
     public func recordSent(outboxId: Int64, at: Date) async throws(StoreError) {
-        _ = try await fetch("""
+        _ = try await write("""
             UPDATE outbox SET sent_at = \(millis(at)), attempts = attempts + 1, next_attempt_at = NULL WHERE id = \(outboxId)
             """) { _ in () }
     }
 
     public func recordFailure(outboxId: Int64, error: String, retryAt: Date?) async throws(StoreError) {
-        _ = try await fetch("""
+        _ = try await write("""
             UPDATE outbox SET attempts = attempts + 1, last_error = \(error), next_attempt_at = \(retryAt.map(millis))
             WHERE id = \(outboxId) AND sent_at IS NULL
             """) { _ in () }
@@ -138,11 +138,11 @@ extension PostGISStore {
 
     public func requeueOutbox(ids: [Int64]?, at: Date) async throws(StoreError) -> Int {
         guard let ids else {
-            return try await fetch("""
+            return try await write("""
                 UPDATE outbox SET next_attempt_at = \(millis(at)) WHERE sent_at IS NULL AND next_attempt_at IS NULL RETURNING 1
                 """) { _ in () }.count
         }
-        return try await fetch("""
+        return try await write("""
             UPDATE outbox SET next_attempt_at = \(millis(at)) WHERE id = ANY(\(ids)) AND sent_at IS NULL RETURNING 1
             """) { _ in () }.count
     }

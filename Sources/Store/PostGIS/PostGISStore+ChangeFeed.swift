@@ -54,7 +54,7 @@ extension PostGISStore {
     }
 
     public func pruneChanges(before: Date) async throws(StoreError) {
-        _ = try await fetch("DELETE FROM change_log WHERE at < \(millis(before))") { _ in () }
+        _ = try await write("DELETE FROM change_log WHERE at < \(millis(before))") { _ in () }
     }
 
     /// A connection of its own (not the pool's: a pooled one would be handed to others and its
@@ -100,6 +100,22 @@ final class Flag: Sendable {
     private let value = Mutex(false)
     func set(_ on: Bool) { value.withLock { $0 = on } }
     var isSet: Bool { value.withLock { $0 } }
+}
+
+/// A value handed to a child task that uses it alone while its parent waits.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Whether PostgreSQL answered lately (`PostGISStore.admit`).
+final class Reachability: Sendable {
+    private let down = Mutex(false)
+
+    func lost() { down.withLock { $0 = true } }
+    func reached() { down.withLock { $0 = false } }
+    /// True while the server is thought away: each call then tries a connection first.
+    func shouldProbe() -> Bool { down.withLock { $0 } }
 }
 
 /// Rings other servers' doorbells after a commit that logged changes: one `NOTIFY` at a time,

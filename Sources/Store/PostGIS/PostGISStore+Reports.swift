@@ -73,9 +73,8 @@ extension PostGISStore {
             )
             SELECT id FROM batch
             """
-        let ids = try await fetch(PostgresQuery(unsafeSQL: sql, binds: b)) { try $0.decode(Int64.self) }.sorted()
+        let ids = try await write(PostgresQuery(unsafeSQL: sql, binds: b)) { try $0.decode(Int64.self) }.sorted()
         guard ids.count == reports.count else { throw .database("inserted \(ids.count) of \(reports.count) reports") }
-        doorbell.ring()
         return zip(ids, zip(reports, updated)).map { id, pair in Report(id: id, details: pair.0, updatedAt: date(pair.1)) }
     }
 

@@ -21,6 +21,9 @@ public final class PostGISStore: MiestasStore, Sendable {
     let doorbell: Doorbell
     /// Whether the change feed's listening connection is up.
     let listening = Flag()
+    /// Whether the server answered lately: while it does not, calls fail at once (a 503 to the
+    /// client) instead of waiting in the pool, which keeps retrying for up to a minute.
+    let reachability = Reachability()
 
     public var backend: StoreBackend { .postGIS }
     public var location: String { url.description }
@@ -133,13 +136,66 @@ public final class PostGISStore: MiestasStore, Sendable {
 
     /// Runs `body` on a connection of the pool; each statement commits on its own.
     func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
-        do { return try await client.withConnection { connection in try await body(connection) } } catch { throw Self.wrap(error) }
+        try await admit()
+        do { return try await leased(body) } catch { throw observe(error) }
+    }
+
+    /// How long a call waits for a connection of the pool before it gives up with `.unavailable`.
+    static let leaseTimeout: Duration = .seconds(30)
+
+    /// `body` on a pooled connection, but not after waiting `leaseTimeout` for one: the pool keeps
+    /// requests waiting while it retries a server that went away (for up to a minute), and a
+    /// client must get its 503 sooner. Once leased, `body` runs to its end.
+    private func leased<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        // The child task runs `body` once while this task waits for it (never two at a time), and
+        // the group ends only when its tasks have, so `body` does not outlive this call.
+        try await withoutActuallyEscaping(body) { body in
+        let work = UncheckedSendable(body)
+        let got = Flag()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { [client] in try await client.withConnection { connection in got.set(true); return try await work.value(connection) } }
+            group.addTask {
+                try await Task.sleep(for: Self.leaseTimeout)
+                if got.isSet { try await Task.sleep(for: .seconds(365 * 86_400)) }  // until the work is done
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw StoreError.unavailable("no database connection within \(Self.leaseTimeout)")
+            }
+            return value
+        }
+        }
+    }
+
+    /// Lets a call through while the server is reachable; while it is not, each call first tries
+    /// a connection of its own, which fails at once while the server is down (a refused or missing
+    /// socket; at most a second for a silent network), so the client gets a 503 instead of waiting.
+    private func admit() async throws(StoreError) {
+        guard reachability.shouldProbe() else { return }
+        var configuration = url.connectionConfiguration(applicationName: "miestas-probe")
+        configuration.options.connectTimeout = .seconds(1)
+        do {
+            let probe = try await PostgresConnection.connect(configuration: configuration, id: 3, logger: logger)
+            try? await probe.close()
+            reachability.reached()
+        } catch {
+            throw .unavailable(Self.message(error))
+        }
+    }
+
+    /// The store error for `error`, noting when it says the server is out of reach.
+    private func observe(_ error: Error) -> StoreError {
+        let wrapped = Self.wrap(error)
+        if case .unavailable = wrapped { reachability.lost() }
+        return wrapped
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        try await admit()
         do {
-            return try await client.withConnection { connection in
+            return try await leased { connection in
                 try await connection.query("BEGIN", logger: self.logger)
                 do {
                     let value = try await body(connection)
@@ -149,18 +205,31 @@ public final class PostGISStore: MiestasStore, Sendable {
                     self.doorbell.ring()
                     return value
                 } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                    // Only on a connection the server still holds: after a lost connection the
+                    // server has rolled back already, and a statement sent on a closed
+                    // connection may never be answered.
+                    if !connection.isClosed, !Self.isConnectionLoss(error) {
+                        _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                    }
                     throw error
                 }
             }
         } catch {
-            throw Self.wrap(error)
+            throw observe(error)
         }
     }
 
     /// The rows of one statement, each decoded as it arrives.
     func fetch<T: Sendable>(_ query: PostgresQuery, _ decode: (PostgresRow) throws -> T) async throws(StoreError) -> [T] {
         try await withConnection { c in try await Self.fetch(query, on: c, logger: self.logger, decode) }
+    }
+
+    /// One writing statement, in a transaction of its own, and its rows. Never a bare statement:
+    /// the driver hands back a statement's rows when it completes, before the implicit commit
+    /// that follows it is done, so an answer given then could name a row a crash loses; an
+    /// explicit COMMIT returns only once the commit is durable.
+    func write<T: Sendable>(_ query: PostgresQuery, _ decode: (PostgresRow) throws -> T) async throws(StoreError) -> [T] {
+        try await transaction { c in try await Self.fetch(query, on: c, logger: self.logger, decode) }
     }
 
     /// The first row of one statement, decoded, or nil when there is none.
@@ -202,6 +271,12 @@ public final class PostGISStore: MiestasStore, Sendable {
         if "\(type(of: error))" == "ConnectionPoolError" { return .unavailable("\(error)") }
         if let e = error as? PostgresDecodingError { return .database("unexpected data from PostgreSQL: \(e.code) in column \(e.columnName)") }
         return .database("\(error)")
+    }
+
+    /// True when `error` says the connection itself is gone (not a refused statement).
+    static func isConnectionLoss(_ error: Error) -> Bool {
+        if case .unavailable = wrap(error) { return true }
+        return false
     }
 
     /// The server's own message when there is one, else the driver's description.
