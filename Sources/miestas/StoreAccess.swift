@@ -35,8 +35,8 @@ struct SettingsOptions: ParsableArguments {
     }
 
     /// Opens the store and builds the in-memory district index from it.
-    func openWithLocator() async throws -> (SpatiaLiteStore, DistrictLocator) {
-        let store = try open()
+    func openWithLocator(_ settings: Settings? = nil) async throws -> (SpatiaLiteStore, DistrictLocator) {
+        let store = try open(settings)
         do {
             let locator = try DistrictLocator(districts: try await store.districts())
             return (store, locator)

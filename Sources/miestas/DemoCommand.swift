@@ -1,0 +1,74 @@
+import ArgumentParser
+import Config
+import Foundation
+import Planning
+import Staff
+import Store
+
+/// `miestas demo seed`: the demo city's people and consultations, so a newcomer sees every part
+/// of Miestas working (`Tools/serve-demo` runs it).
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Fill a database with the demo city's staff accounts and planning consultations.",
+        subcommands: [Seed.self])
+
+    struct Seed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create the demo staff accounts (passwords generated and printed once) and two consultations: one open now, one archived.",
+            discussion: """
+                Made through the same rules as real work: a plan in consultation with a published version and a dozen \
+                comments of every kind (some moderated, some answered), and a plan that went through every stage to the \
+                archive, its audit log complete. Running it again adds nothing. Needs the demo districts (Kaunas).
+                """)
+        @OptionGroup var options: SettingsOptions
+
+        func run() async throws {
+            let settings = try options.load()
+            let store = try options.open(settings)
+            let created: [(DemoPeople.Account, String)]
+            do { created = try await DemoPeople.create(in: store) } catch { throw fail(error) }
+            if created.isEmpty {
+                note("the demo accounts exist already (their passwords were printed when they were made)")
+            } else {
+                print("Demo staff accounts (the passwords are shown only now; sign in at /staff/login):")
+                print(table(header: ["username", "role", "password"], rows: created.map { [$0.0.username, $0.0.role.rawValue, $0.1] }))
+            }
+            do {
+                let media = settings.storage.media.map { MediaLibrary(directory: URL(fileURLWithPath: $0)) } ?? MediaLibrary(besideDatabase: store.path)
+                let made = try await DemoConsultations(store: store, media: media, settings: settings.planning).seed()
+                if made.isEmpty { note("the demo consultations exist already") }
+                for line in made { print(line) }
+            } catch { throw fail(error) }
+        }
+    }
+}
+
+/// The demo's staff: one account per role, with passwords nobody has seen before.
+enum DemoPeople {
+    struct Account { var username: String; var role: StaffUser.Role }
+    static let planner = Account(username: "planuotoja", role: .planner)
+    static let architect = Account(username: "architektas", role: .architect)
+    static let staff = Account(username: "dispeceris", role: .staff)
+    static let admin = Account(username: "administratorius", role: .admin)
+    static let all = [planner, architect, staff, admin]
+
+    /// Creates the accounts that do not exist yet; answers them with their passwords.
+    static func create(in store: SpatiaLiteStore) async throws -> [(Account, String)] {
+        let existing = Set(try await store.users().map(\.username))
+        let accounts = StaffAccounts(store: store)
+        var created: [(Account, String)] = []
+        for account in all where !existing.contains(account.username) {
+            let password = Self.password()
+            _ = try await accounts.add(username: account.username, role: account.role, password: password)
+            created.append((account, password))
+        }
+        return created
+    }
+
+    /// 16 letters and digits from the system's random source, without look-alikes (0/O, 1/l/I).
+    static func password() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<16).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+}
