@@ -245,3 +245,12 @@ private func problems(_ loader: SettingsLoader) -> [ConfigurationError.Problem] 
         #expect(lines.line(of: ["missing"]) == nil)
     }
 }
+
+@Suite struct ConfigDocumentationTests {
+    /// The operator's guide lists every setting the catalogue has.
+    @Test func everySettingIsInTheOperatorsGuide() throws {
+        let guide = try String(contentsOf: TestPaths.repository.appendingPathComponent("docs/operators.md"), encoding: .utf8)
+        let missing = Setting.catalogue.map(\.key).filter { !guide.contains("`\($0)`") }
+        #expect(missing.isEmpty, "docs/operators.md lacks \(missing)")
+    }
+}
