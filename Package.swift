@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -65,11 +66,13 @@ let package = Package(
         .target(name: "Planning", dependencies: [
             "Store", "Geo", "CSV", "CCairo", "JSONText", "Mail", "Messages", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // Outgoing mail: RFC 5322 messages and an SMTP client for the city's mail relay.
+        // Outgoing mail: RFC 5322 messages and an SMTP client for the city's mail relay (plain,
+        // STARTTLS or implicit TLS, with AUTH PLAIN).
         .target(name: "Mail", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The web pages: the public map, report form, district and consultation pages, and the
         // staff workspace, rendered on the server from the Mustache templates and translations

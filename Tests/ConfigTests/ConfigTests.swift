@@ -254,3 +254,25 @@ private func problems(_ loader: SettingsLoader) -> [ConfigurationError.Problem] 
         #expect(missing.isEmpty, "docs/operators.md lacks \(missing)")
     }
 }
+
+@Suite struct SecretSettingsTests {
+    @Test func secretsAreReadButNeverShown() throws {
+        let scratch = try Scratch()
+        let path = try scratch.write("""
+            [smtp]
+            host = "smtp.example.org"
+            port = 587
+            from = "miestas@example.org"
+            security = "starttls"
+            username = "miestas"
+            """)
+        let settings = try scratch.loader(config: path, environment: ["MIESTAS_SMTP_PASSWORD": "hunter2-relay"]).load()
+        #expect(settings.smtp.password == "hunter2-relay" && settings.smtp.security == .starttls)
+        let shown = settings.describe()
+        #expect(!shown.contains("hunter2"))
+        #expect(shown.contains("******** (set)   # environment (MIESTAS_SMTP_PASSWORD)"))
+        // A password over an unencrypted connection to another host is refused.
+        let plain = try scratch.write("[smtp]\nhost = \"smtp.example.org\"\nfrom = \"a@example.org\"\nusername = \"u\"\npassword = \"p\"\n", name: "plain.toml")
+        #expect(problems(scratch.loader(config: plain)).contains { $0.message.contains("unencrypted") && $0.location == "\(plain):2" })
+    }
+}
