@@ -16,17 +16,22 @@ struct DemoCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create the demo staff accounts (passwords generated and printed once) and two consultations: one open now, one archived.",
             discussion: """
-                Made through the same rules as real work: a plan in consultation with a published version and a dozen \
-                comments of every kind (some moderated, some answered), and a plan that went through every stage to the \
-                archive, its audit log complete. Running it again adds nothing. Needs the demo districts (Kaunas).
+                Made through the same rules as real work, from a script of data (Data/demo/consultations.json): a plan in \
+                consultation with a published version and a dozen comments of every kind (some moderated, some answered), \
+                and a plan that went through every stage to the archive, its audit log complete. Running it again adds \
+                nothing. The script's places must lie in the districts imported (the demo's are in Kaunas).
                 """)
         @OptionGroup var options: SettingsOptions
+        @Option(help: ArgumentHelp("The demo's people and consultations, as data.", valueName: "file"))
+        var script = "Data/demo/consultations.json"
 
         func run() async throws {
             let settings = try options.load()
             let store = try options.open(settings)
+            let demo: DemoScript
+            do { demo = try DemoScript.load(script) } catch { throw fail(error) }
             let created: [(DemoPeople.Account, String)]
-            do { created = try await DemoPeople.create(in: store) } catch { throw fail(error) }
+            do { created = try await DemoPeople.create(in: store, from: demo) } catch { throw fail(error) }
             if created.isEmpty {
                 note("the demo accounts exist already (their passwords were printed when they were made)")
             } else {
@@ -35,7 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             do {
                 let media = settings.storage.media.map { MediaLibrary(directory: URL(fileURLWithPath: $0)) } ?? MediaLibrary(besideDatabase: store.path)
-                let made = try await DemoConsultations(store: store, media: media, settings: settings.planning).seed()
+                let made = try await DemoConsultations(store: store, media: media, settings: settings.planning, script: demo).seed()
                 if made.isEmpty { note("the demo consultations exist already") }
                 for line in made { print(line) }
             } catch { throw fail(error) }
@@ -46,20 +51,17 @@ struct DemoCommand: AsyncParsableCommand {
 /// The demo's staff: one account per role, with passwords nobody has seen before.
 enum DemoPeople {
     struct Account { var username: String; var role: StaffUser.Role }
-    static let planner = Account(username: "planuotoja", role: .planner)
-    static let architect = Account(username: "architektas", role: .architect)
-    static let staff = Account(username: "dispeceris", role: .staff)
-    static let admin = Account(username: "administratorius", role: .admin)
-    static let all = [planner, architect, staff, admin]
 
-    /// Creates the accounts that do not exist yet; answers them with their passwords.
-    static func create(in store: SpatiaLiteStore) async throws -> [(Account, String)] {
+    /// Creates the script's accounts that do not exist yet; answers them with their passwords.
+    static func create(in store: SpatiaLiteStore, from script: DemoScript) async throws -> [(Account, String)] {
         let existing = Set(try await store.users().map(\.username))
         let accounts = StaffAccounts(store: store)
         var created: [(Account, String)] = []
-        for account in all where !existing.contains(account.username) {
+        for role in [StaffUser.Role.planner, .architect, .staff, .admin] {
+            let account = Account(username: try script.username(role), role: role)
+            guard !existing.contains(account.username) else { continue }
             let password = Self.password()
-            _ = try await accounts.add(username: account.username, role: account.role, password: password)
+            _ = try await accounts.add(username: account.username, role: role, password: password)
             created.append((account, password))
         }
         return created

@@ -276,3 +276,23 @@ private func problems(_ loader: SettingsLoader) -> [ConfigurationError.Problem] 
         #expect(problems(scratch.loader(config: plain)).contains { $0.message.contains("unencrypted") && $0.location == "\(plain):2" })
     }
 }
+
+@Suite struct NothingCitySpecificTests {
+    /// No city's zone, domain or addresses in the code outside comments: they come from settings.
+    @Test func theSourcesNameNoCity() throws {
+        let sources = TestPaths.repository.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        #expect(files.count > 100)
+        var found: [String] = []
+        for file in files {
+            for (n, line) in try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                guard !code.hasPrefix("//") else { continue }
+                for city in ["Europe/Vilnius", "kaunas.lt", "@kaunas"] where code.contains(city) {
+                    found.append("\(file.lastPathComponent):\(n + 1): \(city)")
+                }
+            }
+        }
+        #expect(found.isEmpty, "\(found)")
+    }
+}
