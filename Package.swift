@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
@@ -34,12 +35,15 @@ let package = Package(
 
         // Geometry values, codecs, CRS (PROJ) and geometry operations (GEOS). No SQL, no HTTP.
         .target(name: "Geo", dependencies: ["CProj", "CGEOS"]),
-        // All persistence: SpatiaLite through GRDB. SQL lives here and nowhere else.
+        // All persistence: SpatiaLite through GRDB, or PostgreSQL/PostGIS through postgres-nio,
+        // behind the same protocols. SQL lives here and nowhere else.
         .target(name: "Store", dependencies: [
             "Geo", "JSONText",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // JSON text written straight into bytes: the one JSON string escaper (Open311, the planning
         // register, the audit log's canonical form).
@@ -111,7 +115,9 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "MessagesTests", dependencies: ["Messages"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Geo", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "Geo", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo", "JSONText", "Messages", "TestSupport"]),
@@ -120,9 +126,11 @@ let package = Package(
         .testTarget(name: "StaffTests", dependencies: ["Staff", "Store"]),
         .testTarget(name: "RateLimitsTests", dependencies: ["RateLimits"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Mail", "Planning", "RateLimits", "Reports", "Web", "TestSupport"]),
-        // What several test targets share: where the repository and the shared data are, and
-        // real local servers to test against (SMTP).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // What several test targets share: where the repository and the shared data are, real
+        // local servers to test against (SMTP), and fresh stores on either backend.
+        .target(name: "TestSupport", dependencies: [
+            "Store", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV", "TestSupport"]),
         .testTarget(name: "MapsTests", dependencies: ["Maps", "Clusters", "Geo", "CCairo"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [

@@ -39,17 +39,30 @@ public struct Listening: Sendable {
 
 /// Where the data lives.
 public struct Storage: Sendable {
-    /// A SpatiaLite file (created with its folder on first use).
+    /// A SpatiaLite file (created with its folder on first use), or a PostgreSQL/PostGIS URL.
     public var database = "var/miestas.sqlite"
-    /// Uploaded photos and files. nil: `media/` beside the database file.
+    /// Uploaded photos and files. nil: `media/` beside a SpatiaLite file, `var/media` with
+    /// PostgreSQL (several servers on one database must share one folder).
     public var media: String?
+    /// PostgreSQL only: the most connections one process opens.
+    public var poolSize = 10
+    /// How often a server reads the change log when no doorbell rang, in seconds.
+    public var changeFeedPoll = 1.0
     /// The XYZ tile cache.
     public var tileCache = "Tiles/cache"
     public init() {}
 
     /// The media folder in effect.
     public var mediaFolder: String {
-        media ?? URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("media").path
+        if let media { return media }
+        if isPostgreSQL { return "var/media" }
+        return URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("media").path
+    }
+
+    /// True when `database` is a PostgreSQL URL rather than a file.
+    public var isPostgreSQL: Bool {
+        let lower = database.lowercased()
+        return lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://")
     }
 }
 

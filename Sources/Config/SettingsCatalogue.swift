@@ -62,10 +62,16 @@ extension Setting {
 
     static let storage: [Setting] = [
         Setting("storage.database", \.storage.database, .nonEmpty, aliases: ["MIESTAS_DATABASE"], flag: "--database",
-                help: "The SpatiaLite database file (created with its folder on first use).", show: { $0 }),
-        Setting("storage.media", \.storage.media, Parser.nonEmpty.optional,
-                help: "The folder of uploaded photos and files. Default: media/ beside the database file.",
-                show: { $0 ?? "(media/ beside the database)" }),
+                help: "The SpatiaLite database file (created with its folder on first use), or a PostgreSQL/PostGIS URL: postgres://USER@HOST:PORT/DB or postgresql:///DB?host=/socket/folder.",
+                show: { $0 }),
+        Setting("storage.media", \.storage.media, Parser.nonEmpty.optional, aliases: ["MIESTAS_MEDIA"], flag: "--media",
+                help: "The folder of uploaded photos and files (servers sharing one PostgreSQL must share it). Default: media/ beside a SpatiaLite file, var/media with PostgreSQL.",
+                show: { $0 ?? "(media/ beside the database, var/media with PostgreSQL)" }),
+        Setting("storage.pool_size", \.storage.poolSize, .integer(1...200),
+                help: "PostgreSQL only: the most database connections one process opens.", show: { String($0) }),
+        Setting("storage.change_feed_poll", \.storage.changeFeedPoll, .number(0.05...60),
+                help: "Seconds between reads of the change log when no doorbell rang (another server's or a command's changes show within this).",
+                show: { Settings.show($0) }),
         Setting("storage.tile_cache", \.storage.tileCache, .nonEmpty, aliases: ["MIESTAS_TILE_CACHE"], flag: "--tile-cache",
                 help: "The XYZ tile cache folder.", show: { $0 }),
     ]

@@ -38,11 +38,12 @@ public struct SMTPClient: Sendable {
         var outcomes: [Result<Void, MailError>] = []
         do {
             let tls = security == .none ? nil : try tlsContext()
-            let channel = try await connect(tls: security == .tls ? tls : nil)
+            let tlsFailure = TLSFailure()
+            let channel = try await connect(tls: security == .tls ? tls : nil, failure: tlsFailure)
             let watchdog = Watchdog(channel: channel.channel, timeout: timeout)
             defer { watchdog.stop() }
             try await channel.executeThenClose { inbound, outbound in
-                var session = Session(lines: ReplyLines(inbound.makeAsyncIterator()), outbound: outbound, watchdog: watchdog)
+                var session = Session(lines: ReplyLines(inbound.makeAsyncIterator()), outbound: outbound, watchdog: watchdog, tlsFailure: tlsFailure)
                 try await session.expect("the greeting", 220)
                 var extensions = try await session.hello(heloName)
                 if security == .starttls, let tls {
@@ -54,7 +55,8 @@ public struct SMTPClient: Sendable {
                     let name = serverName
                     do {
                         try await channel.channel.eventLoop.submit {
-                            try channel.channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: name), position: .first)
+                            try channel.channel.pipeline.syncOperations.addHandlers(
+                                [try NIOSSLClientHandler(context: tls, serverHostname: name), TLSFailure.Recorder(tlsFailure)], position: .first)
                         }.get()
                     } catch {
                         throw MailError.connection("cannot start TLS with the mail server: \(error)")
@@ -94,14 +96,16 @@ public struct SMTPClient: Sendable {
     }
 
     /// `tls`: TLS from the start (implicit TLS), its handler first in the pipeline.
-    private func connect(tls: NIOSSLContext?) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+    private func connect(tls: NIOSSLContext?, failure: TLSFailure) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         let name = serverName
         do {
             return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connectTimeout(.nanoseconds(timeout.nanoseconds))
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if let tls { try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: name)) }
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandlers(try NIOSSLClientHandler(context: tls, serverHostname: name), TLSFailure.Recorder(failure))
+                        }
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
@@ -131,6 +135,8 @@ private struct Session {
     var lines: ReplyLines
     let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     let watchdog: Watchdog
+    /// Why TLS failed, if it did: a closed connection is then reported as that.
+    let tlsFailure: TLSFailure
 
     mutating func deliver(_ message: MailMessage) async throws {
         try await command("MAIL FROM:<\(message.from)>", expect: 250)
@@ -170,6 +176,7 @@ private struct Session {
         var text: [String] = []
         while true {
             guard let line = try await lines.next() else {
+                if let tls = tlsFailure.error { throw MailError.connection("TLS with the mail server failed: \(tls)") }
                 throw MailError.connection(watchdog.fired ? "the mail server did not answer \(what) in time"
                                                           : "the mail server closed the connection before answering \(what)")
             }
@@ -186,6 +193,7 @@ private struct Session {
 
     private func write(_ text: String) async throws {
         do { try await outbound.write(ByteBuffer(string: text)) } catch {
+            if let tls = tlsFailure.error { throw MailError.connection("TLS with the mail server failed: \(tls)") }
             throw MailError.connection("the connection to the mail server broke: \(error)")
         }
         watchdog.touch()
@@ -248,5 +256,23 @@ enum IPAddressCheck {
     static func isAddress(_ host: String) -> Bool {
         var v4 = in_addr(), v6 = in6_addr()
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+}
+
+/// The first error TLS raised on a connection (a certificate nobody vouches for, a name that does
+/// not match), kept so that the conversation's next failure can say so instead of "closed".
+final class TLSFailure: Sendable {
+    private let box = NIOLockedValueBox<Error?>(nil)
+    var error: Error? { box.withLockedValue { $0 } }
+
+    /// Sits right behind the TLS handler and records what it raises.
+    final class Recorder: ChannelInboundHandler, Sendable {
+        typealias InboundIn = NIOAny
+        let failure: TLSFailure
+        init(_ failure: TLSFailure) { self.failure = failure }
+        func errorCaught(context: ChannelHandlerContext, error: Error) {
+            failure.box.withLockedValue { if $0 == nil { $0 = error } }
+            context.fireErrorCaught(error)
+        }
     }
 }

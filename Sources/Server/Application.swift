@@ -14,7 +14,7 @@ import Web
 
 /// What the routes work with: the stores and the in-memory indexes built from them.
 public struct AppServices: Sendable {
-    public let store: SpatiaLiteStore
+    public let store: any MiestasStore
     public let locator: DistrictLocator
     public let intake: Intake
     let clusters: MapClusters
@@ -32,17 +32,24 @@ public struct AppServices: Sendable {
     public let consultations: Consultations
     /// Staff sign-in, one for the API and the pages (they share its throttle of failed attempts).
     public let accounts: StaffAccounts
+    /// Valid API keys remembered for a few seconds (forgotten when another server changes keys).
+    let apiKeys: APIKeyCache
+    /// What other processes change, applied here (`ChangeFollower`); `miestas serve` runs it.
+    public let changes: ChangeFollower
 
     /// Everything built from the settings and what the store holds: the district index, the
     /// catalogue, the open reports (for duplicates) and the map's clusters.
-    public static func load(store: SpatiaLiteStore, settings: Settings = Settings()) async throws -> AppServices {
+    public static func load(store: any MiestasStore, settings: Settings = Settings()) async throws -> AppServices {
         try await AppServices(store: store, settings: settings)
     }
 
-    private init(store: SpatiaLiteStore, settings: Settings) async throws {
+    private init(store: any MiestasStore, settings: Settings) async throws {
         let time = LocalTime(settings.municipality.timeZone)
         let publicURL = settings.server.publicURL?.absoluteString
-        let media = settings.storage.media.map { MediaLibrary(directory: URL(fileURLWithPath: $0)) } ?? MediaLibrary(besideDatabase: store.path)
+        // The store was opened with the media folder the settings name (`storage.media`).
+        let media = store.media
+        // Read before anything is loaded: what commits during the load comes again from the feed.
+        let head = try await store.changeFeedHead()
         let locator = try DistrictLocator(districts: try await store.districts())
         let catalogue = try await store.services()
         let clusters = try MapClusters(points: try await store.reportPoints(districtCode: nil), catalogue: catalogue.map(\.code),
@@ -64,6 +71,10 @@ public struct AppServices: Sendable {
         self.accounts = StaffAccounts(store: store)
         self.limits = ClientLimits(settings: settings.limits,
                                    addresses: ClientAddressResolver(trustedProxies: settings.server.trustedProxies.compactMap(IPRange.init)))
+        let apiKeys = APIKeyCache(store: store)
+        self.apiKeys = apiKeys
+        self.changes = ChangeFollower(store: store, from: head, pollInterval: .milliseconds(Int(settings.storage.changeFeedPoll * 1000)),
+                                      apply: ChangeApplier(store: store, clusters: clusters, maps: maps, intake: intake, apiKeys: apiKeys).apply)
     }
 }
 
@@ -90,7 +101,8 @@ public func buildRouter(services: AppServices) -> Router<ClientRequestContext> {
     }
     router.get("metrics") { _, _ in
         let text = services.telemetry.render(writerQueue: services.intake.writerQueueDepth, writerTotals: services.intake.writerTotals,
-                                                   openReports: services.intake.openReports.count)
+                                                   openReports: services.intake.openReports.count,
+                                                   changeFeedLag: services.changes.position.lagSeconds)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
@@ -111,7 +123,7 @@ public func buildRouter(services: AppServices) -> Router<ClientRequestContext> {
                     municipality: services.settings.municipality.name(in: services.open311.locale)).register(on: router)
     PlansController(consultations: services.consultations, accounts: services.accounts, limits: services.limits,
                     changed: { services.plansChanged() }).register(on: router)
-    let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: APIKeyCache(store: services.store),
+    let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: services.apiKeys,
                                    settings: services.open311, telemetry: services.telemetry, limits: services.limits)
     Open311Controller(services: services.intake.catalogue, settings: services.open311, requests: requests).register(on: router)
     // The web pages (Sources/Web): the public map, report form, district and consultation

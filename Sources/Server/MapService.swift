@@ -26,7 +26,7 @@ public final class MapService: Sendable {
     /// Reloads the plan areas and published comment locations the planning layers draw; when
     /// they changed, drops those layers' cached tiles. Run at start, after every planning write
     /// and every few seconds (consultations open and close by the clock).
-    public func refreshPlans(from store: SpatiaLiteStore) async throws(StoreError) {
+    public func refreshPlans(from store: any PlanningStore) async throws(StoreError) {
         let areas = try await store.planAreas()
         let locations = try await store.publishedCommentLocations(planId: nil)
         let changed = plans.replace(

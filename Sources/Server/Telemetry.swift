@@ -30,6 +30,8 @@ public final class Telemetry: Sendable {
                                               helpText: "Anonymous writes refused with a 429 because their client was over its limit, by kind (report, comment, sign_in)") }
     static var honeypot: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "honeypot", unitName: "total",
                                                helpText: "Form posts refused because the field hidden from people was filled in (a bot), by form") }
+    static var feedLag: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "change_feed_lag", unitName: "seconds",
+                                              helpText: "Age of the oldest change in the log this server has not applied yet (0 when none waits)") }
     static var openReports: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "open_reports_indexed", unitName: "reports",
                                                   helpText: "Open reports in the in-memory duplicate index") }
 
@@ -86,7 +88,8 @@ public final class Telemetry: Sendable {
         }.increment()
     }
 
-    func render(writerQueue: Int, writerTotals: WriterTotals, openReports: Int) -> String {
+    func render(writerQueue: Int, writerTotals: WriterTotals, openReports: Int, changeFeedLag: Double) -> String {
+        registry.makeGauge(descriptor: Self.feedLag).set(changeFeedLag)
         registry.makeGauge(descriptor: Self.queue).set(Double(writerQueue))
         // Totals kept by the writer itself, shown as gauges of their current value.
         registry.makeGauge(descriptor: Self.commits).set(Double(writerTotals.batches))

@@ -25,7 +25,7 @@ public struct WebForm: Sendable {
 /// (intake validation, the report workflow, the planning authorization table and stage rules,
 /// staff sign-in) is applied by its own module, never by the pages.
 public struct WebBackend: Sendable {
-    public var store: SpatiaLiteStore
+    public var store: any MiestasStore
     public var intake: Intake
     public var consultations: Consultations
     public var accounts: StaffAccounts
@@ -49,7 +49,7 @@ public struct WebBackend: Sendable {
     /// the same defaults, as `GET /api/v1/districts/{code}/hotspots`, whose map the page draws.
     public var hotspots: @Sendable (_ districtCode: String, _ since: Date) -> [DistrictHotspot]
 
-    public init(store: SpatiaLiteStore, intake: Intake, consultations: Consultations, accounts: StaffAccounts, districts: [District],
+    public init(store: any MiestasStore, intake: Intake, consultations: Consultations, accounts: StaffAccounts, districts: [District],
                 settings: WebSettings, time: LocalTime, limits: ClientLimits, readForm: @escaping @Sendable (Request, Int) async throws -> WebForm,
                 reportChanged: @escaping @Sendable (Report) -> Void, plansChanged: @escaping @Sendable () -> Void,
                 rateLimited: @escaping @Sendable (LimitedWrite) -> Void = { _ in }, honeypot: @escaping @Sendable (String) -> Void = { _ in },

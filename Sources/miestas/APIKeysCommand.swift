@@ -18,7 +18,7 @@ struct AddAPIKey: AsyncParsableCommand {
 
     func run() async throws {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("the key needs a name") }
-        let store = try options.open()
+        let store = try await options.open()
         do {
             let (key, secret) = try await store.addAPIKey(name: name)
             print(secret)
@@ -33,7 +33,7 @@ struct ListAPIKeys: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try options.open()
+        let store = try await options.open()
         let keys: [APIKey]
         do { keys = try await store.apiKeys() } catch { throw fail(error) }
         guard !keys.isEmpty else { note("no API keys: make one with `miestas apikeys add NAME`"); return }
@@ -51,7 +51,7 @@ struct RevokeAPIKey: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try options.open()
+        let store = try await options.open()
         let revoked: Bool
         do { revoked = try await store.revokeAPIKey(key) } catch { throw fail(error) }
         guard revoked else { throw fail("no active API key named or numbered '\(key)'") }

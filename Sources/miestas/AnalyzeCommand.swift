@@ -28,7 +28,7 @@ struct AnalyzeHotspots: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.load()
-        let store = try options.open(settings)
+        let store = try await options.open(settings)
         let time = LocalTime(settings.municipality.timeZone)
         let points: [ReportPoint]
         do {

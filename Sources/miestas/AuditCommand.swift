@@ -18,7 +18,7 @@ struct VerifyAudit: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try options.open()
+        let store = try await options.open()
         let entries: [AuditEntry]
         do { entries = try await store.auditEntries(planId: nil) } catch { throw fail(error) }
         if let broken = AuditChain.verify(entries) {

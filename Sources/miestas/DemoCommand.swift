@@ -27,7 +27,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try options.load()
-            let store = try options.open(settings)
+            let store = try await options.open(settings)
             let demo: DemoScript
             do { demo = try DemoScript.load(script) } catch { throw fail(error) }
             let created: [(DemoPeople.Account, String)]
@@ -39,8 +39,7 @@ struct DemoCommand: AsyncParsableCommand {
                 print(table(header: ["username", "role", "password"], rows: created.map { [$0.0.username, $0.0.role.rawValue, $0.1] }))
             }
             do {
-                let media = settings.storage.media.map { MediaLibrary(directory: URL(fileURLWithPath: $0)) } ?? MediaLibrary(besideDatabase: store.path)
-                let made = try await DemoConsultations(store: store, media: media, settings: settings.planning, script: demo).seed()
+                let made = try await DemoConsultations(store: store, settings: settings.planning, script: demo).seed()
                 if made.isEmpty { note("the demo consultations exist already") }
                 for line in made { print(line) }
             } catch { throw fail(error) }
@@ -53,7 +52,7 @@ enum DemoPeople {
     struct Account { var username: String; var role: StaffUser.Role }
 
     /// Creates the script's accounts that do not exist yet; answers them with their passwords.
-    static func create(in store: SpatiaLiteStore, from script: DemoScript) async throws -> [(Account, String)] {
+    static func create(in store: any MiestasStore, from script: DemoScript) async throws -> [(Account, String)] {
         let existing = Set(try await store.users().map(\.username))
         let accounts = StaffAccounts(store: store)
         var created: [(Account, String)] = []

@@ -59,8 +59,7 @@ struct DemoError: Error, CustomStringConvertible {
 /// The two consultations, made through `Consultations` with a clock that walks from the past to
 /// now, so every rule holds and the audit log reads as if the work had happened.
 struct DemoConsultations {
-    let store: SpatiaLiteStore
-    let media: MediaLibrary
+    let store: any MiestasStore
     let settings: PlanningSettings
     let script: DemoScript
 
@@ -79,7 +78,7 @@ struct DemoConsultations {
         let people = try Actors(script)
         let days = Swift.max(settings.minConsultationDays, 1)
         let clock = Clock(now.addingTimeInterval(-(days * 2 + 60) * 86_400))
-        let consultations = Consultations(store: store, users: store, media: media, settings: settings, clock: { clock.now })
+        let consultations = Consultations(store: store, users: store, media: store.media, settings: settings, clock: { clock.now })
         let archived = try await archived(script.archived_plan, consultations, clock, people, days: days)
         clock.set(now.addingTimeInterval(-6 * 86_400))
         let open = try await open(script.open_plan, consultations, clock, people, closingAt: now.addingTimeInterval(Swift.max(days, 24) * 86_400), until: now)

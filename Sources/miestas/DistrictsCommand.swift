@@ -36,7 +36,7 @@ struct ImportDistricts: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try options.open()
+        let store = try await options.open()
         let options = DistrictImportOptions(nameField: nameField, codeField: codeField, srid: srid, replace: replace, repair: !noRepair)
         let report: DistrictImportReport
         do {
@@ -74,7 +74,7 @@ struct ListDistricts: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try options.open()
+        let store = try await options.open()
         let districts: [District]
         do { districts = try await store.districts() } catch { throw fail(error) }
         guard !districts.isEmpty else {

@@ -45,7 +45,7 @@ struct ListOutbox: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try options.open()
+        let store = try await options.open()
         let messages: [OutboxMessage]
         do { messages = try await store.outbox(unsentOnly: unsent) } catch { throw fail(error) }
         guard !messages.isEmpty else { note("the outbox is empty"); return }
@@ -80,7 +80,7 @@ struct SendOutbox: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.load(smtp.flags)
-        let store = try options.open(settings)
+        let store = try await options.open(settings)
         guard let delivery = settings.smtp.delivery(store: store) else {
             throw fail("name the relay: smtp.host and smtp.from in the configuration, or --smtp-host HOST --smtp-from ADDRESS")
         }
@@ -98,7 +98,7 @@ struct RetryOutbox: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try options.open()
+        let store = try await options.open()
         let count: Int
         do { count = try await store.requeueOutbox(ids: ids.isEmpty ? nil : ids, at: Date()) } catch { throw fail(error) }
         print("\(count) message\(count == 1 ? "" : "s") due again")

@@ -85,7 +85,7 @@ struct ExportReports: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.load()
-        let store = try options.open(settings)
+        let store = try await options.open(settings)
         let time = LocalTime(settings.municipality.timeZone)
         var query = ReportQuery(limit: 10_000)
         query.serviceCodes = service?.split(separator: ",").map(String.init) ?? []

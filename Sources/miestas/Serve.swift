@@ -30,12 +30,12 @@ struct Serve: AsyncParsableCommand {
         ] + smtp.flags)
         var logger = Logger(label: "miestas")
         logger.logLevel = Logger.Level(rawValue: settings.server.logLevel) ?? .info
-        let store = try options.open(settings)
+        let store = try await options.open(settings)
         let services: AppServices
         do { services = try await AppServices.load(store: store, settings: settings) } catch { throw fail(error) }
         logger.info("configuration: \(settings.file ?? "no file (defaults, environment, flags)"); municipality \(settings.municipality.name(in: settings.web.defaultLanguage)), jurisdiction \(settings.jurisdictionID), time zone \(settings.municipality.timeZone.identifier)")
         for warning in settings.warnings { logger.warning("\(warning)") }
-        logger.info("database \(store.path): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
+        logger.info("database \(store.location): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
         if services.locator.districts.isEmpty { logger.warning("no districts: every report will be refused as outside the service area") }
         if services.intake.services.isEmpty { logger.warning("no services: import Data/services.json with `miestas services import`") }
         let app = buildApplication(services: services, logger: logger)
@@ -49,6 +49,9 @@ struct Serve: AsyncParsableCommand {
             }
         }
         defer { windows.cancel() }
+        // Other servers' (and commands') changes to this server's memory: see ChangeFollower.
+        let follower = Task { [changes = services.changes, logger] in await changes.run(logger: logger) }
+        defer { follower.cancel() }
         // Answers published reach their commenters within seconds when a relay is set.
         let delivery = settings.smtp.delivery(store: store)
         let mail = delivery.map { delivery in

@@ -21,7 +21,7 @@ struct ImportServices: AsyncParsableCommand {
     func run() async throws {
         let services: [Service]
         do { services = try ServiceCatalogue.load(path: file) } catch { throw fail(error) }
-        let store = try options.open()
+        let store = try await options.open()
         do { try await store.replaceServices(services) } catch { throw fail(error) }
         let attributes = services.reduce(0) { $0 + $1.attributes.count }
         print("imported \(services.count) services with \(attributes) attributes from \(file)")
@@ -35,7 +35,7 @@ struct ListServices: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try options.open()
+        let store = try await options.open()
         let services: [Service]
         do { services = try await store.services() } catch { throw fail(error) }
         guard !services.isEmpty else {

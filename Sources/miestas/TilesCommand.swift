@@ -38,7 +38,7 @@ struct TilesCommand: AsyncParsableCommand {
                 throw fail("no layer named '\(layer)'; layers: \(LayerCatalogue.standard.names.joined(separator: ", "))")
             }
             let settings = try options.load(cache.flags)
-            let store = try options.open(settings)
+            let store = try await options.open(settings)
             let services: AppServices
             do { services = try await AppServices.load(store: store, settings: settings) } catch { throw fail(error) }
             let maps = services.maps

@@ -23,7 +23,7 @@ struct AddUser: AsyncParsableCommand {
         let input = FileHandle.standardInput.readDataToEndOfFile()
         let password = String(decoding: input, as: UTF8.self).trimmingCharacters(in: .newlines)
         guard !password.isEmpty else { throw fail("give the password on standard input") }
-        let store = try options.open()
+        let store = try await options.open()
         do {
             let user = try await StaffAccounts(store: store).add(username: username, role: role, password: password)
             print("added \(user.role.rawValue) \(user.username) (id \(user.id))")
@@ -36,7 +36,7 @@ struct ListUsers: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try options.open()
+        let store = try await options.open()
         let users: [StaffUser]
         do { users = try await store.users() } catch { throw fail(error) }
         guard !users.isEmpty else { note("no users: add one with `miestas users add NAME --role staff`"); return }

@@ -6,13 +6,21 @@ import GRDBSQLite
 /// The embedded store: one SQLite file with SpatiaLite loaded, in WAL mode, with one writer
 /// and concurrent readers (GRDB's DatabasePool). Every aggregate's protocol is implemented on
 /// it in a file of its own (`SpatiaLiteStore+Districts.swift`, ...).
-public final class SpatiaLiteStore: Sendable {
+public final class SpatiaLiteStore: MiestasStore, Sendable {
     public let path: String
+    public let media: MediaLibrary
+    /// This store's name in the change log (one per process that opens the file).
+    public let origin = UUID().uuidString
     let pool: DatabasePool
 
+    public var backend: StoreBackend { .spatiaLite }
+    public var location: String { path }
+
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    public init(path: String) throws(StoreError) {
+    /// Uploads go to `media` (default: the `media` folder beside the database file).
+    public init(path: String, media: MediaLibrary? = nil) throws(StoreError) {
         self.path = path
+        self.media = media ?? MediaLibrary(besideDatabase: path)
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -55,7 +63,7 @@ public final class SpatiaLiteStore: Sendable {
     /// so what `body` wrote is durable when this returns, as with FULL. A power cut midway loses
     /// the last unsynced batches, never consistency; imports are idempotent, so running it again
     /// finishes the job. Not for the server: its writes must stay durable one by one.
-    public func bulkLoad<T>(_ body: () async throws -> T) async throws(StoreError) -> T {
+    public func bulkLoad<T: Sendable>(_ body: () async throws -> T) async throws(StoreError) -> T {
         func setting(_ sql: String) throws(StoreError) {
             do { try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: sql) } } catch { throw .database("\(error)") }
         }
@@ -101,14 +109,14 @@ public final class SpatiaLiteStore: Sendable {
                     try db.execute(sql: "SELECT InitSpatialMetadata(1, 'WGS84')")
                 }
             }
-            try Migrations.migrator.migrate(pool)
+            try SpatiaLiteMigrations.migrator.migrate(pool)
         } catch {
             throw .database("migration failed: \(error)")
         }
     }
 
     /// Versions of the libraries inside the database connection, for health checks and `--version`.
-    public func libraryVersions() async throws -> [String: String] {
+    public func libraryVersions() async throws(StoreError) -> [String: String] {
         try await read { db in
             let row = try Row.fetchOne(db, sql: "SELECT sqlite_version(), spatialite_version(), proj_version(), geos_version()")!
             return ["sqlite": row[0], "spatialite": row[1], "proj": row[2], "geos": row[3]]
@@ -116,9 +124,12 @@ public final class SpatiaLiteStore: Sendable {
     }
 
     /// The applied migrations, oldest first.
-    public func appliedMigrations() async throws -> [String] {
-        try await read { db in try Migrations.migrator.appliedMigrations(db) }
+    public func appliedMigrations() async throws(StoreError) -> [String] {
+        try await read { db in try SpatiaLiteMigrations.migrator.appliedMigrations(db) }
     }
+
+    /// Nothing to close: the file's connections close with the store.
+    public func close() async {}
 
     /// SQLite's journal mode ("wal").
     public func journalMode() async throws -> String {

@@ -2,7 +2,7 @@ import GRDB
 
 /// The schema, as an ordered list of migrations. Never edit a migration that has shipped:
 /// add a new one. Every geometry column is registered with SpatiaLite and has an R*Tree index.
-enum Migrations {
+enum SpatiaLiteMigrations {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1-districts") { db in
@@ -152,7 +152,7 @@ enum Migrations {
                 END;
                 """)
         }
-        m.registerMigration("v7-planning") { db in try PlanningSchema.create(db) }
+        m.registerMigration("v7-planning") { db in try SpatiaLitePlanningSchema.create(db) }
         m.registerMigration("v8-plan-versions-rtree") { db in
             // Every geometry column has its R*Tree; v7 (already merged) left the versions' areas without one.
             try db.execute(sql: "SELECT CreateSpatialIndex('plan_versions', 'geom')")
@@ -173,6 +173,19 @@ enum Migrations {
             // per row, with its statement journal); the store's one insert path now fills the
             // R*Tree with one statement per transaction (`SpatiaLiteStore.indexNewReports`).
             try db.execute(sql: "DROP TRIGGER IF EXISTS gii_reports_geom")
+        }
+        m.registerMigration("v11-change-log") { db in
+            // What changed, in commit order (one writer), for every server to follow (`ChangeFeedStore`).
+            try db.execute(sql: """
+                CREATE TABLE change_log (
+                    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at        INTEGER NOT NULL,
+                    kind      TEXT NOT NULL,
+                    entity_id INTEGER,
+                    origin    TEXT NOT NULL
+                );
+                CREATE INDEX change_log_at ON change_log (at);
+                """)
         }
         return m
     }

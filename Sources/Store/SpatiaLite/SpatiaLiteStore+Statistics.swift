@@ -2,7 +2,7 @@ import Foundation
 import Geo
 import GRDB
 
-extension SpatiaLiteStore: ReportStatisticsStore {
+extension SpatiaLiteStore {
     public func reportPoints(districtCode: String?) async throws(StoreError) -> [ReportPoint] {
         let sql = "SELECT id, lon, lat, service_code, status, requested_at, district_code FROM reports"
             + (districtCode == nil ? "" : " WHERE district_code = ?")

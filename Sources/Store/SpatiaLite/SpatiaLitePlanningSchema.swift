@@ -2,7 +2,7 @@ import GRDB
 
 /// The tables of planning consultations (migration "v7-planning"). Kept in its own file so the
 /// migration list stays a list. Times are milliseconds since 1970 (UTC), as elsewhere.
-enum PlanningSchema {
+enum SpatiaLitePlanningSchema {
     static func create(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE plans (

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Geo
 
-extension SpatiaLiteStore: DistrictStore {
+extension SpatiaLiteStore {
     public func districts() async throws(StoreError) -> [District] {
         try await read { db in
             try Row.fetchAll(db, sql: """
@@ -29,10 +29,11 @@ extension SpatiaLiteStore: DistrictStore {
                 INSERT INTO districts (code, name, area_m2, properties, source, imported_at, geom)
                 VALUES (?, ?, ?, ?, ?, ?, CastToMultiPolygon(GeomFromWKB(?, 4326)))
                 """)
+            try Self.logChange(.districts, nil, origin: self.origin, db)
             var stored: [District] = []
             for d in districts {
                 let wkb = Data(WKB.encode(.multiPolygon(d.geometry.polygons)))
-                try insert.execute(arguments: [d.code, d.name, d.areaSquareMetres, Self.encode(d.properties), source, importedAt, wkb])
+                try insert.execute(arguments: [d.code, d.name, d.areaSquareMetres, StoredJSON.encode(d.properties), source, importedAt, wkb])
                 guard try Bool.fetchOne(db, sql: "SELECT geom IS NOT NULL FROM districts WHERE id = ?", arguments: [db.lastInsertedRowID]) == true else {
                     throw StoreError.database("SpatiaLite rejected the geometry of district '\(d.code)'")
                 }
@@ -62,14 +63,6 @@ extension SpatiaLiteStore: DistrictStore {
         let wkb: Data = row["wkb"]
         return District(id: row["id"], code: row["code"], name: row["name"],
                         geometry: try WKB.decode([UInt8](wkb)),
-                        areaSquareMetres: row["area_m2"], properties: decode(row["properties"]))
-    }
-
-    static func encode(_ properties: [String: JSONValue]) -> String {
-        String(decoding: GeoJSON.encode(properties), as: UTF8.self)
-    }
-
-    static func decode(_ text: String) -> [String: JSONValue] {
-        (try? JSONDecoder().decode([String: JSONValue].self, from: Data(text.utf8))) ?? [:]
+                        areaSquareMetres: row["area_m2"], properties: StoredJSON.decodeProperties(row["properties"]))
     }
 }

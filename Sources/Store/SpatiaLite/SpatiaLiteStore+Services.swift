@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension SpatiaLiteStore: ServiceStore {
+extension SpatiaLiteStore {
     public func services() async throws(StoreError) -> [Service] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT definition FROM services ORDER BY position").map { text in
@@ -20,6 +20,7 @@ extension SpatiaLiteStore: ServiceStore {
         }
         try await write { db in
             try db.execute(sql: "DELETE FROM services")
+            try Self.logChange(.services, nil, origin: self.origin, db)
             let insert = try db.cachedStatement(sql: "INSERT INTO services (code, position, definition) VALUES (?, ?, ?)")
             for (position, row) in rows.enumerated() { try insert.execute(arguments: [row.0, position, row.1]) }
         }

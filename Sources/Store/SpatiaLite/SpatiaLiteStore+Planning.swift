@@ -3,7 +3,7 @@ import Geo
 import GRDB
 import GRDBSQLite
 
-extension SpatiaLiteStore: PlanningStore {
+extension SpatiaLiteStore {
     public func createPlan(_ p: NewPlan, audit: AuditRecord) async throws(StoreError) -> Plan {
         try await write { db in
             let now = millis(audit.at)
@@ -19,7 +19,7 @@ extension SpatiaLiteStore: PlanningStore {
             var record = audit
             record.planId = id
             if case .object(var after) = record.after { after["id"] = .integer(id); record.after = .object(after) }
-            try Self.appendAudit(record, db)
+            try Self.appendAudit(record, db, origin: self.origin)
             guard let plan = try Self.fetchPlan(id, db) else { throw StoreError.database("SpatiaLite rejected the plan's area") }
             return plan
         }
@@ -58,7 +58,7 @@ extension SpatiaLiteStore: PlanningStore {
                 try db.execute(sql: "UPDATE plans SET geom = CastToMultiPolygon(GeomFromWKB(?, 4326)) WHERE id = ?", arguments: [wkb, p.id])
             }
             try Self.replaceArchitects(p.id, p.architects, db)
-            for record in audit { try Self.appendAudit(record, db) }
+            for record in audit { try Self.appendAudit(record, db, origin: self.origin) }
             guard let plan = try Self.fetchPlan(p.id, db) else { throw StoreError.database("plan \(p.id) vanished") }
             return plan
         }
@@ -76,7 +76,7 @@ extension SpatiaLiteStore: PlanningStore {
                 """, arguments: [number, note, createdBy, millis(at), planId])
             var record = audit
             if case .object(var after) = record.after { after["number"] = .integer(Int64(number)); record.after = .object(after) }
-            try Self.appendAudit(record, db)
+            try Self.appendAudit(record, db, origin: self.origin)
             return try Self.versions(planId, db).last!
         }
     }
@@ -95,7 +95,7 @@ extension SpatiaLiteStore: PlanningStore {
             let id = db.lastInsertedRowID
             var record = audit
             if case .object(var after) = record.after { after["id"] = .integer(id); record.after = .object(after) }
-            try Self.appendAudit(record, db)
+            try Self.appendAudit(record, db, origin: self.origin)
             try db.execute(sql: "UPDATE plans SET revision = revision + 1 WHERE id = ?", arguments: [planId])
             return PlanAttachment(id: id, planId: planId, role: role, title: title, file: file, contentType: contentType,
                                   size: size, createdBy: createdBy, createdAt: date(millis(audit.at)))
@@ -135,7 +135,7 @@ extension SpatiaLiteStore: PlanningStore {
             var record = audit
             record.subject = "comment \(id)"
             if case .object(var after) = record.after { after["id"] = .integer(id); record.after = .object(after) }
-            try Self.appendAudit(record, db)
+            try Self.appendAudit(record, db, origin: self.origin)
             // Comments change what the plan's rules see (e.g. unanswered objections).
             try db.execute(sql: "UPDATE plans SET revision = revision + 1 WHERE id = ?", arguments: [c.planId])
             return try Self.fetchComments(db, where: "c.id = ?", [id]).first!
@@ -160,7 +160,7 @@ extension SpatiaLiteStore: PlanningStore {
             try db.execute(sql: """
                 UPDATE plan_comments SET status = ?, hidden_reason = ?, duplicate_of = ?, architect = ? WHERE id = ?
                 """, arguments: [c.status.rawValue, c.hiddenReason, c.duplicateOf, c.architect, c.id])
-            try Self.appendAudit(audit, db)
+            try Self.appendAudit(audit, db, origin: self.origin)
             return try Self.fetchComments(db, where: "c.id = ?", [c.id]).first!
         }
     }
@@ -178,7 +178,7 @@ extension SpatiaLiteStore: PlanningStore {
                 WHERE published_at IS NULL
                 """, arguments: [commentId, a.decision.rawValue, a.reasoning, a.architect, millis(a.draftedAt)])
             guard db.changesCount == 1 else { throw StoreError.conflict("the answer to comment \(commentId) is published and cannot change") }
-            try Self.appendAudit(audit, db)
+            try Self.appendAudit(audit, db, origin: self.origin)
         }
     }
 
@@ -191,7 +191,7 @@ extension SpatiaLiteStore: PlanningStore {
                 try publish.execute(arguments: [millis(at), id])
                 guard db.changesCount == 1 else { throw StoreError.conflict("comment \(id) has no unpublished answer") }
             }
-            for record in audit { try Self.appendAudit(record, db) }
+            for record in audit { try Self.appendAudit(record, db, origin: self.origin) }
             let insert = try db.cachedStatement(sql: "INSERT INTO outbox (comment_id, recipient, subject, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)")
             for m in outbox { try insert.execute(arguments: [m.commentId, m.recipient, m.subject, m.body, millis(at), millis(at)]) }
         }
@@ -213,7 +213,7 @@ extension SpatiaLiteStore: PlanningStore {
     }
 
     public func appendAudit(_ records: [AuditRecord]) async throws(StoreError) {
-        try await write { db in for record in records { try Self.appendAudit(record, db) } }
+        try await write { db in for record in records { try Self.appendAudit(record, db, origin: self.origin) } }
     }
 
     public func planAreas() async throws(StoreError) -> [(id: Int64, title: String, stage: PlanStage, area: Geometry)] {
@@ -249,8 +249,10 @@ extension SpatiaLiteStore: PlanningStore {
     }
 
     /// Appends one entry to the hash chain, inside the caller's transaction (SQLite has one
-    /// writer, so the last entry read here is the last entry).
-    static func appendAudit(_ r: AuditRecord, _ db: Database) throws {
+    /// writer, so the last entry read here is the last entry). Every planning write passes here,
+    /// so this is also where the change log learns that plans changed.
+    static func appendAudit(_ r: AuditRecord, _ db: Database, origin: String) throws {
+        try logChange(.plans, r.planId, origin: origin, db)
         let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
         let id = (last?["id"] as Int64? ?? 0) + 1
         let prev = last?["hash"] as String? ?? AuditChain.genesis

@@ -3,7 +3,7 @@ import Geo
 import GRDB
 import GRDBSQLite
 
-extension SpatiaLiteStore: ReportStore {
+extension SpatiaLiteStore {
     /// The columns `report(_:)` reads, in the order it reads them by position.
     static let reportColumns = """
         id, external_id, service_code, status, resolution, status_notes, description, attributes, district_code,
@@ -18,27 +18,38 @@ extension SpatiaLiteStore: ReportStore {
         }
     }
 
+    /// The writer runs on a thread of its own and blocks it in each commit (see `GroupCommitter`).
+    public func makeReportWriter() -> GroupCommitter<NewReport, Report> {
+        GroupCommitter { [self] batch in insertReportsBlocking(batch) }
+    }
+
+    /// `insertReports`, blocking the calling thread until the transaction is durable: for a
+    /// writer with a thread of its own, never from a task.
     public func insertReportsBlocking(_ reports: [NewReport]) -> [Result<Report, StoreError>] {
         do {
-            let stored = try writeBlocking { db in try Self.insertIndexed(reports, db) }
+            let stored = try writeBlocking { db in try Self.insertIndexed(reports, origin: origin, db) }
             return stored.map { .success($0) }
         } catch {
             // One bad report (a repeated external id, say) must not fail the others with it.
             guard reports.count > 1 else { return [.failure(error)] }
-            return reports.map { report in Result { () throws(StoreError) in try writeBlocking { db in try Self.insertIndexed([report], db)[0] } } }
+            return reports.map { report in Result { () throws(StoreError) in try writeBlocking { db in try Self.insertIndexed([report], origin: origin, db)[0] } } }
         }
     }
 
     /// Inserts the reports and enters them into the geometry's R*Tree, in the caller's
     /// transaction. The R*Tree is filled here, with one statement for all of them, rather than by
     /// a trigger per row (dropped in migration v10): this is the only place reports are inserted.
-    private static func insertIndexed(_ reports: [NewReport], _ db: Database) throws -> [Report] {
+    /// The change log gets one row per report in the same transaction, with one statement.
+    private static func insertIndexed(_ reports: [NewReport], origin: String, _ db: Database) throws -> [Report] {
         let stored = try reports.map { try insert($0, db) }
         // Rowids grow and there is one writer, so the reports just inserted are those from the first one's id on.
         guard let first = stored.first?.id else { return stored }
         try db.cachedStatement(sql: """
             INSERT INTO idx_reports_geom (pkid, xmin, xmax, ymin, ymax) SELECT id, lon, lon, lat, lat FROM reports WHERE id >= ?
             """).execute(arguments: [first])
+        try db.cachedStatement(sql: """
+            INSERT INTO change_log (at, kind, entity_id, origin) SELECT ?, 'report.insert', id, ? FROM reports WHERE id >= ?
+            """).execute(arguments: [millis(Date()), origin, first])
         return stored
     }
 
@@ -57,7 +68,7 @@ extension SpatiaLiteStore: ReportStore {
         // boxes each of the 25 values and allocates per row.
         var row = RowBinder(statement.sqliteStatement)
         row.bind(r.externalId); row.bind(r.serviceCode); row.bind(r.status.rawValue); row.bind(r.resolution?.rawValue)
-        row.bind(r.description); row.bind(encodeAttributes(r.attributes)); row.bind(r.districtCode)
+        row.bind(r.description); row.bind(StoredJSON.encode(r.attributes)); row.bind(r.districtCode)
         row.bind(r.location.x); row.bind(r.location.y); row.bind(r.address); row.bind(r.zipcode); row.bind(r.mediaURL)
         row.bind(r.duplicateOf); row.bind(millis(r.requestedAt)); row.bind(updated); row.bind(r.closedAt.map(millis)); row.bind(r.source)
         row.bind(c.email); row.bind(c.phone); row.bind(c.firstName); row.bind(c.lastName); row.bind(c.deviceId); row.bind(c.accountId)
@@ -136,7 +147,7 @@ extension SpatiaLiteStore: ReportStore {
     static func report(_ row: Row) -> Report {
         let details = NewReport(
             serviceCode: row[2], description: row[6],
-            attributes: decodeAttributes(row[7]), location: Coordinate(row[9], row[10]),
+            attributes: StoredJSON.decodeAttributes(row[7]), location: Coordinate(row[9], row[10]),
             districtCode: row[8], address: row[11], zipcode: row[12], mediaURL: row[13],
             duplicateOf: row[14], requestedAt: date(row[15]),
             status: ReportStatus(rawValue: row[3]) ?? .open, resolution: (row[4] as String?).flatMap(Resolution.init),
@@ -145,16 +156,6 @@ extension SpatiaLiteStore: ReportStore {
                                      deviceId: row[23], accountId: row[24]),
             externalId: row[1], source: row[18])
         return Report(id: row[0], details: details, updatedAt: date(row[16]), statusNotes: row[5])
-    }
-
-    static func encodeAttributes(_ attributes: [String: [String]]) -> String {
-        guard !attributes.isEmpty, let data = try? JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys]) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func decodeAttributes(_ text: String) -> [String: [String]] {
-        guard text != "{}", let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: [String]] else { return [:] }
-        return object
     }
 }
 
@@ -191,6 +192,3 @@ struct RowBinder {
         }
     }
 }
-
-func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }

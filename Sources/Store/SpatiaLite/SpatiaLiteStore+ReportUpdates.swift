@@ -15,7 +15,9 @@ extension SpatiaLiteStore {
             try db.execute(sql: """
                 INSERT INTO report_updates (report_id, status, resolution, reopened, note, user_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [reportId, status.rawValue, resolution?.rawValue, reopened, note, userId, millis(at)])
-            let update = ReportUpdate(id: db.lastInsertedRowID, reportId: reportId, status: status, resolution: resolution,
+            let updateId = db.lastInsertedRowID
+            try Self.logChange(.reportChanged, reportId, origin: self.origin, db)
+            let update = ReportUpdate(id: updateId, reportId: reportId, status: status, resolution: resolution,
                                       reopened: reopened, note: note, userId: userId, at: date(millis(at)))
             let row = try Row.fetchOne(db, sql: "SELECT \(Self.reportColumns) FROM reports WHERE id = ?", arguments: [reportId])!
             return (Self.report(row), update)
