@@ -129,7 +129,7 @@ let package = Package(
         // What several test targets share: where the repository and the shared data are, real
         // local servers to test against (SMTP), and fresh stores on either backend.
         .target(name: "TestSupport", dependencies: [
-            "Store", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            "Config", "RateLimits", "Store", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV", "TestSupport"]),
         .testTarget(name: "MapsTests", dependencies: ["Maps", "Clusters", "Geo", "CCairo"], exclude: ["Fixtures"]),
