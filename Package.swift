@@ -107,7 +107,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
-            "Clusters", "Districts", "Reports", "Store", "Geo", "CSV", "Planning",
+            "Clusters", "RateLimits", "Districts", "Reports", "Store", "Geo", "CSV", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tools/bench/Sources/MiestasBench"),
 
