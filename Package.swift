@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -69,11 +70,13 @@ let package = Package(
         .target(name: "Planning", dependencies: [
             "Store", "Geo", "CSV", "CCairo", "JSONText", "Mail", "Messages", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // Outgoing mail: RFC 5322 messages and an SMTP client for the city's mail relay.
+        // Outgoing mail: RFC 5322 messages and an SMTP client for the city's mail relay (plain,
+        // STARTTLS or implicit TLS, with AUTH PLAIN).
         .target(name: "Mail", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // The web pages: the public map, report form, district and consultation pages, and the
         // staff workspace, rendered on the server from the Mustache templates and translations
@@ -104,7 +107,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
-            "Clusters", "Districts", "Reports", "Store", "Geo", "CSV", "Planning",
+            "Clusters", "RateLimits", "Districts", "Reports", "Store", "Geo", "CSV", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tools/bench/Sources/MiestasBench"),
 
@@ -126,7 +129,7 @@ let package = Package(
         // What several test targets share: where the repository and the shared data are, real
         // local servers to test against (SMTP), and fresh stores on either backend.
         .target(name: "TestSupport", dependencies: [
-            "Store", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            "Config", "RateLimits", "Store", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV", "TestSupport"]),
         .testTarget(name: "MapsTests", dependencies: ["Maps", "Clusters", "Geo", "CCairo"], exclude: ["Fixtures"]),

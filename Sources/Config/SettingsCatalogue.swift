@@ -1,4 +1,5 @@
 import Foundation
+import Mail
 import Maps
 import RateLimits
 import Web
@@ -22,7 +23,8 @@ extension Setting {
                 help: "Open311 jurisdiction_id, by convention the city's web domain. Default: the public URL's host, else localhost.",
                 show: { $0.isEmpty ? "(the public URL's host, else localhost)" : $0 }),
         Setting("municipality.contact", \.municipality.contact, .string,
-                help: "Who to contact about the API (Open311 discovery), e.g. \"IT department <it@example.org>\".", show: { $0 }),
+                help: "Who to contact about the API (Open311 discovery), e.g. \"IT department <it@example.org>\".",
+                show: { $0.isEmpty ? "(the administrator of the jurisdiction)" : $0 }),
         Setting("municipality.time_zone", \.municipality.timeZone, .timeZone,
                 help: "IANA time zone of Open311 dates, district statistics' days and weeks, and the pages. Default: the system's.",
                 show: { $0.identifier }),
@@ -140,6 +142,19 @@ extension Setting {
                 help: "The name this host gives the relay in EHLO. Default: the host name.", show: { $0 ?? "(the host name)" }),
         Setting("smtp.timeout_s", \.smtp.timeout, .number(0.1...3600), flag: "--smtp-timeout",
                 help: "Seconds any one step of the SMTP conversation may take.", show: Settings.show),
+        Setting("smtp.security", \.smtp.security, Parser.nonEmpty.map { text in
+                    guard let s = SMTPClient.Security(rawValue: text.lowercased()) else {
+                        throw SettingProblem("'\(text)' is not one of none, starttls, tls")
+                    }
+                    return s
+                }, help: "none (a relay on this host or the city's network), starttls (submission, port 587) or tls (from the start, port 465).",
+                show: { $0.rawValue }),
+        Setting("smtp.username", \.smtp.username, Parser.nonEmpty.optional,
+                help: "The relay's AUTH user, when it asks for one.", show: { $0 ?? "(none)" }),
+        Setting("smtp.password", \.smtp.password, Parser.string.optional, secret: true,
+                help: "The relay's AUTH password (masked by config check; better in MIESTAS_SMTP_PASSWORD than in the file).", show: { $0 ?? "(none)" }),
+        Setting("smtp.ca_file", \.smtp.caFile, Parser.nonEmpty.optional,
+                help: "A PEM file of authorities to trust for the relay's certificate (default: the system's).", show: { $0 ?? "(the system's)" }),
     ]
 
     private static func showNames(_ names: [String: String]) -> String {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Which address a request comes from, for per-client limits.
 ///
 /// Behind a reverse proxy every request arrives from the proxy, and the client's address is in
@@ -15,15 +13,24 @@ public struct ClientAddressResolver: Sendable {
     /// The client's address: `peer` (the socket's), or the right one from `forwardedFor`.
     public func client(peer: String?, forwardedFor: [String]) -> String {
         let peer = peer ?? "unknown"
-        guard isTrusted(peer), !forwardedFor.isEmpty else { return peer }
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
-        for hop in hops.reversed() where !isTrusted(hop) {
-            // Not an address at all (a forged "unknown", garbage): the nearest believable hop is the proxy.
-            return IPRange.bytes(of: hop) == nil ? peer : hop
+        guard !trustedProxies.isEmpty, !forwardedFor.isEmpty, isTrusted(IPAddress(Substring(peer))) else { return peer }
+        var leftmost: Substring?
+        for header in forwardedFor.reversed() {
+            for hop in header.split(separator: ",").reversed() {
+                leftmost = hop
+                guard let address = IPAddress(hop) else {
+                    // Not an address at all (a forged "unknown", garbage): the nearest believable hop is the proxy.
+                    return peer
+                }
+                if !isTrusted(address) { return String(hop.drop { $0 == " " || $0 == "\t" }) }
+            }
         }
         // Every hop is one of ours (the request came from inside): the leftmost is the origin.
-        return hops.first ?? peer
+        return leftmost.map { String($0.drop { $0 == " " || $0 == "\t" }) } ?? peer
     }
 
-    private func isTrusted(_ address: String) -> Bool { trustedProxies.contains { $0.contains(address) } }
+    private func isTrusted(_ address: IPAddress?) -> Bool {
+        guard let address else { return false }
+        return trustedProxies.contains { $0.contains(address) }
+    }
 }

@@ -44,8 +44,8 @@ struct SettingsOptions: ParsableArguments {
     }
 
     /// Opens the store and builds the in-memory district index from it.
-    func openWithLocator() async throws -> (any MiestasStore, DistrictLocator) {
-        let store = try await open()
+    func openWithLocator(_ settings: Settings? = nil) async throws -> (any MiestasStore, DistrictLocator) {
+        let store = try await open(settings)
         do {
             let locator = try DistrictLocator(districts: try await store.districts())
             return (store, locator)

@@ -245,3 +245,54 @@ private func problems(_ loader: SettingsLoader) -> [ConfigurationError.Problem] 
         #expect(lines.line(of: ["missing"]) == nil)
     }
 }
+
+@Suite struct ConfigDocumentationTests {
+    /// The operator's guide lists every setting the catalogue has.
+    @Test func everySettingIsInTheOperatorsGuide() throws {
+        let guide = try String(contentsOf: TestPaths.repository.appendingPathComponent("docs/operators.md"), encoding: .utf8)
+        let missing = Setting.catalogue.map(\.key).filter { !guide.contains("`\($0)`") }
+        #expect(missing.isEmpty, "docs/operators.md lacks \(missing)")
+    }
+}
+
+@Suite struct SecretSettingsTests {
+    @Test func secretsAreReadButNeverShown() throws {
+        let scratch = try Scratch()
+        let path = try scratch.write("""
+            [smtp]
+            host = "smtp.example.org"
+            port = 587
+            from = "miestas@example.org"
+            security = "starttls"
+            username = "miestas"
+            """)
+        let settings = try scratch.loader(config: path, environment: ["MIESTAS_SMTP_PASSWORD": "hunter2-relay"]).load()
+        #expect(settings.smtp.password == "hunter2-relay" && settings.smtp.security == .starttls)
+        let shown = settings.describe()
+        #expect(!shown.contains("hunter2"))
+        #expect(shown.contains("******** (set)   # environment (MIESTAS_SMTP_PASSWORD)"))
+        // A password over an unencrypted connection to another host is refused.
+        let plain = try scratch.write("[smtp]\nhost = \"smtp.example.org\"\nfrom = \"a@example.org\"\nusername = \"u\"\npassword = \"p\"\n", name: "plain.toml")
+        #expect(problems(scratch.loader(config: plain)).contains { $0.message.contains("unencrypted") && $0.location == "\(plain):2" })
+    }
+}
+
+@Suite struct NothingCitySpecificTests {
+    /// No city's zone, domain or addresses in the code outside comments: they come from settings.
+    @Test func theSourcesNameNoCity() throws {
+        let sources = TestPaths.repository.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
+        #expect(files.count > 100)
+        var found: [String] = []
+        for file in files {
+            for (n, line) in try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let code = line.trimmingCharacters(in: .whitespaces)
+                guard !code.hasPrefix("//") else { continue }
+                for city in ["Europe/Vilnius", "kaunas.lt", "@kaunas"] where code.contains(city) {
+                    found.append("\(file.lastPathComponent):\(n + 1): \(city)")
+                }
+            }
+        }
+        #expect(found.isEmpty, "\(found)")
+    }
+}

@@ -7,6 +7,7 @@ import Reports
 import Server
 import Staff
 import Store
+import TestSupport
 import Testing
 
 /// `/wms` and `/tiles` over HTTP: a fresh database with the demo districts, reports posted

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Reports
 import Server
 import Store
+import TestSupport
 import Testing
 
 /// The same reports served under two configurations: Kaunas (Europe/Vilnius, kaunas.lt) and

@@ -10,6 +10,7 @@ import HummingbirdTesting
 import Reports
 import Server
 import Store
+import TestSupport
 import Testing
 
 /// An app over a fresh database with the demo districts, the catalogue (with `other` made a

@@ -6,6 +6,7 @@ import Planning
 import Server
 import Staff
 import Store
+import TestSupport
 import Testing
 
 /// An app over a fresh database with one staff user per role (and a second architect), a

@@ -7,6 +7,7 @@ import RateLimits
 import Reports
 import Server
 import Store
+import TestSupport
 import Testing
 
 /// Per-client limits on anonymous writes over a real socket (the peer address is the

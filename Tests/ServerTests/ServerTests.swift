@@ -7,6 +7,7 @@ import Logging
 import HummingbirdTesting
 import Server
 import Store
+import TestSupport
 import Testing
 
 @Suite struct ServerTests {
