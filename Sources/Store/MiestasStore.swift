@@ -27,6 +27,10 @@ public protocol MiestasStore: DistrictStore, ReportStore, ServiceStore, UserStor
     /// Runs a bulk load (a command-line import) the fastest way the backend can while staying
     /// consistent; what `body` wrote is durable when this returns. Not for the server.
     func bulkLoad<T: Sendable>(_ body: () async throws -> T) async throws(StoreError) -> T
+    /// Writes a consistent copy of the whole database to the new file `file`, while others keep
+    /// reading and writing (SQLite's `VACUUM INTO`). PostgreSQL answers with how to back it up
+    /// with its own tools (`pg_dump`), which know its every detail.
+    func backupDatabase(to file: String) async throws(StoreError)
     /// Closes the database connections; the store cannot be used afterwards.
     func close() async
 }

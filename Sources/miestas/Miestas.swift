@@ -8,7 +8,7 @@ struct Miestas: AsyncParsableCommand {
         abstract: "Miestas: a municipal geodata service — district routing, reports, consultations, map overlays.",
         discussion: "Settings come from --config (or $MIESTAS_CONFIG, or ./miestas.toml), MIESTAS_* variables and flags; `miestas config check` shows them.",
         version: "0.1.0",
-        subcommands: [Serve.self, ConfigCommand.self, DemoCommand.self, MigrateCommand.self, DistrictsCommand.self, ServicesCommand.self, APIKeysCommand.self, ReportsCommand.self, UsersCommand.self, AnalyzeCommand.self, TilesCommand.self, AuditCommand.self, OutboxCommand.self])
+        subcommands: [Serve.self, ConfigCommand.self, DemoCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, DistrictsCommand.self, ServicesCommand.self, APIKeysCommand.self, ReportsCommand.self, UsersCommand.self, AnalyzeCommand.self, TilesCommand.self, AuditCommand.self, OutboxCommand.self])
 }
 
 /// Prints `message` as an error on standard error and ends the command with a failure status.

@@ -55,6 +55,11 @@ public final class PostGISStore: MiestasStore, Sendable {
 
     deinit { running.cancel() }
 
+    public func backupDatabase(to file: String) async throws(StoreError) {
+        throw .conflict("back up PostgreSQL with its own tools: pg_dump -Fc (and pg_restore into a database with PostGIS), "
+            + "or a base backup with WAL archiving; copy the media folder too (docs/operators.md)")
+    }
+
     public func close() async {
         running.cancel()
         _ = await running.value

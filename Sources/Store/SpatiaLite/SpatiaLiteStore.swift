@@ -128,6 +128,20 @@ public final class SpatiaLiteStore: MiestasStore, Sendable {
         try await read { db in try SpatiaLiteMigrations.migrator.appliedMigrations(db) }
     }
 
+    /// `VACUUM INTO` reads one snapshot (a read transaction: writers go on) into a new, compact file.
+    public func backupDatabase(to file: String) async throws(StoreError) {
+        guard !FileManager.default.fileExists(atPath: file) else { throw .conflict("\(file) exists already: back up into a new file") }
+        // Outside a transaction (VACUUM refuses to run in one): it reads its own snapshot.
+        let result: Result<Void, StoreError> = await withCheckedContinuation { done in
+            DispatchQueue.global().async {
+                done.resume(returning: Result { () throws(StoreError) in
+                    do { try self.pool.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [file]) } } catch { throw Self.wrap(error) }
+                })
+            }
+        }
+        try result.get()
+    }
+
     /// Nothing to close: the file's connections close with the store.
     public func close() async {}
 
