@@ -1,6 +1,7 @@
 import Districts
 import Foundation
 import Hummingbird
+import Identity
 import Logging
 import Planning
 import Reports
@@ -29,19 +30,28 @@ public struct AppServices: Sendable {
     public let consultations: Consultations
     /// Staff sign-in, one for the API and the pages (they share its throttle of failed attempts).
     public let accounts: StaffAccounts
+    /// Residents' sign-in through identity providers (nil when none is configured), and the
+    /// emails to residents about their reports.
+    public let identity: IdentityServices?
+    let notices: StatusNotices?
 
     init(store: SpatiaLiteStore, locator: DistrictLocator, intake: Intake, clusters: MapClusters, maps: MapService, open311: Open311Settings = .init(),
-         planning: PlanningSettings = .init()) {
+         planning: PlanningSettings = .init(), identity: IdentitySettings? = nil) {
         self.store = store; self.locator = locator; self.intake = intake; self.clusters = clusters; self.maps = maps; self.open311 = open311
         self.consultations = Consultations(store: store, users: store, media: MediaLibrary(besideDatabase: store.path), settings: planning)
         self.accounts = StaffAccounts(store: store)
+        self.identity = identity.map { IdentityServices(settings: $0, store: store) }
+        notices = identity.flatMap { settings in
+            try? StatusNotices(folder: WebSettings.fromEnvironment(publicURL: open311.publicURL).folder, store: store,
+                               services: intake.services, siteURL: open311.publicURL ?? settings.afterSignOutURI)
+        }
     }
 
     /// Everything built from what the store holds: the district index, the catalogue, the
     /// open reports (for duplicates) and the map's clusters. Tiles are cached under `tileCache`
     /// (default `MapService.defaultCacheFolder`).
     public static func load(store: SpatiaLiteStore, open311: Open311Settings = .init(), planning: PlanningSettings = .init(),
-                            tileCache: URL? = nil) async throws -> AppServices {
+                            tileCache: URL? = nil, identity: IdentitySettings? = nil) async throws -> AppServices {
         let locator = try DistrictLocator(districts: try await store.districts())
         let catalogue = try await store.services()
         let clusters = try MapClusters(points: try await store.reportPoints(districtCode: nil), catalogue: catalogue.map(\.code),
@@ -51,7 +61,8 @@ public struct AppServices: Sendable {
                             afterCommit: { clusters.add($0); maps.reportChanged($0) })
         try await intake.loadOpenReports()
         try await maps.refreshPlans(from: store)
-        return AppServices(store: store, locator: locator, intake: intake, clusters: clusters, maps: maps, open311: open311, planning: planning)
+        return AppServices(store: store, locator: locator, intake: intake, clusters: clusters, maps: maps, open311: open311, planning: planning,
+                           identity: identity)
     }
 }
 

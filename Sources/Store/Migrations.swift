@@ -174,6 +174,7 @@ enum Migrations {
             // R*Tree with one statement per transaction (`SpatiaLiteStore.indexNewReports`).
             try db.execute(sql: "DROP TRIGGER IF EXISTS gii_reports_geom")
         }
+        m.registerMigration("v11-residents") { db in try ResidentSchema.create(db) }
         return m
     }
 }

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import GRDB
 
-/// A staff member. Residents have no accounts.
+/// A staff member. (Residents are `Resident`s, known through an identity provider.)
 public struct StaffUser: Sendable, Hashable, Identifiable {
     public enum Role: String, Sendable, CaseIterable, Codable { case staff, planner, architect, admin }
     public var id: Int64
@@ -22,6 +22,10 @@ public protocol UserStore: Sendable {
     /// The user a token belongs to, if the token is known, unexpired and unrevoked.
     func user(token: String, at now: Date) async throws(StoreError) -> StaffUser?
     func revokeToken(_ token: String) async throws(StoreError) -> Bool
+    /// The enabled user signing in through an identity provider, with the role the configuration
+    /// gives them: added without a password when new (an empty hash matches no password), the
+    /// role updated when it changed. Nil when the user is disabled.
+    func providerUser(username: String, role: StaffUser.Role) async throws(StoreError) -> StaffUser?
 }
 
 extension SpatiaLiteStore: UserStore {
@@ -72,6 +76,17 @@ extension SpatiaLiteStore: UserStore {
             try db.execute(sql: "UPDATE user_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
                            arguments: [millis(Date()), hash])
             return db.changesCount > 0
+        }
+    }
+
+    public func providerUser(username: String, role: StaffUser.Role) async throws(StoreError) -> StaffUser? {
+        let now = Date()
+        return try await write { db in
+            try db.execute(sql: """
+                INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, '', ?)
+                ON CONFLICT (username) DO UPDATE SET role = excluded.role
+                """, arguments: [username, role.rawValue, millis(now)])
+            return try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username = ? AND disabled_at IS NULL", arguments: [username]).map(Self.user)
         }
     }
 

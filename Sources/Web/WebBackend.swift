@@ -1,6 +1,7 @@
 import Districts
 import Foundation
 import Hummingbird
+import Identity
 import Planning
 import Reports
 import Staff
@@ -40,14 +41,17 @@ public struct WebBackend: Sendable {
     /// The hotspots of a district's reports since a time, largest first: the same analysis, with
     /// the same defaults, as `GET /api/v1/districts/{code}/hotspots`, whose map the page draws.
     public var hotspots: @Sendable (_ districtCode: String, _ since: Date) -> [DistrictHotspot]
+    /// Residents' sign-in through OpenID Connect providers; nil when none is configured (then
+    /// the pages have no resident sign-in, and staff sign in with passwords only).
+    public var identity: IdentityServices?
 
     public init(store: SpatiaLiteStore, intake: Intake, consultations: Consultations, accounts: StaffAccounts, districts: [District],
                 settings: WebSettings, readForm: @escaping @Sendable (Request, Int) async throws -> WebForm,
                 reportChanged: @escaping @Sendable (Report) -> Void, plansChanged: @escaping @Sendable () -> Void,
-                hotspots: @escaping @Sendable (String, Date) -> [DistrictHotspot]) {
+                hotspots: @escaping @Sendable (String, Date) -> [DistrictHotspot], identity: IdentityServices? = nil) {
         self.store = store; self.intake = intake; self.consultations = consultations; self.accounts = accounts
         self.districts = districts; self.settings = settings; self.readForm = readForm
-        self.reportChanged = reportChanged; self.plansChanged = plansChanged; self.hotspots = hotspots
+        self.reportChanged = reportChanged; self.plansChanged = plansChanged; self.hotspots = hotspots; self.identity = identity
     }
 }
 

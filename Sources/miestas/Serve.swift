@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import Identity
 import Logging
 import Planning
 import Server
@@ -19,6 +20,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How far from a plan's area a comment's location may lie, in metres.")
     var commentMaxDistance: Double = 500
     @OptionGroup(title: "Mail to commenters") var smtp: SMTPOptions
+    @Option(help: ArgumentHelp("Residents' sign-in through OpenID Connect providers: a JSON file of the identity settings (README: Residents' identity).",
+                               valueName: "file"))
+    var identity: String?
 
     func run() async throws {
         var logger = Logger(label: "miestas")
@@ -29,7 +33,13 @@ struct Serve: AsyncParsableCommand {
         guard commentMaxDistance >= 0, commentMaxDistance.isFinite else { throw fail("--comment-max-distance must be 0 or more") }
         let delivery = try smtp.delivery(store: store)
         let planning = PlanningSettings(minConsultationDays: minConsultationDays, commentMaxDistanceMetres: commentMaxDistance, publicURL: publicURL)
-        do { services = try await AppServices.load(store: store, open311: Open311Settings(publicURL: publicURL), planning: planning) } catch { throw fail(error) }
+        let identitySettings: IdentitySettings?
+        do { identitySettings = try identity.map { try IdentityConfiguration.load(json: $0) } } catch { throw fail(error) }
+        do {
+            services = try await AppServices.load(store: store, open311: Open311Settings(publicURL: publicURL), planning: planning,
+                                                  identity: identitySettings)
+        } catch { throw fail(error) }
+        if let identitySettings { logger.info("identity: \(identitySettings.providers.map(\.id).joined(separator: ", ")), callback \(identitySettings.redirectURI)") }
         logger.info("database \(store.path): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
         if services.locator.districts.isEmpty { logger.warning("no districts: every report will be refused as outside the service area") }
         if services.intake.services.isEmpty { logger.warning("no services: import Data/services.json with `miestas services import`") }

@@ -2,6 +2,7 @@ import Districts
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Identity
 import Logging
 import Planning
 import Reports
@@ -20,7 +21,9 @@ struct WebFixture {
 
     let store: SpatiaLiteStore
 
-    static func run(_ test: @Sendable (any TestClientProtocol, WebFixture) async throws -> Void) async throws {
+    /// `identity`: residents' sign-in through providers; `live`: over a real HTTP socket.
+    static func run(identity: IdentitySettings? = nil, live: Bool = false,
+                    _ test: @Sendable (any TestClientProtocol, WebFixture) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("miestas-web-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SpatiaLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
@@ -34,9 +37,9 @@ struct WebFixture {
         var logger = Logger(label: "miestas-web-tests")
         logger.logLevel = .warning
         let services = try await AppServices.load(store: store, planning: PlanningSettings(minConsultationDays: 0),
-                                                  tileCache: dir.appendingPathComponent("tiles"))
+                                                  tileCache: dir.appendingPathComponent("tiles"), identity: identity)
         let app = buildApplication(services: services, logger: logger)
-        try await app.test(.router) { client in try await test(client, WebFixture(store: store)) }
+        try await app.test(live ? .live : .router) { client in try await test(client, WebFixture(store: store)) }
     }
 }
 
