@@ -112,6 +112,7 @@ public func buildRouter(services: AppServices) -> Router<BasicRequestContext> {
     let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: APIKeyCache(store: services.store),
                                    settings: services.open311, telemetry: services.telemetry)
     Open311Controller(services: services.intake.catalogue, settings: services.open311, requests: requests).register(on: router)
+    ResidentController(identity: services.identity).register(on: router)
     // The web pages (Sources/Web): the public map, report form, district and consultation
     // pages, and the staff workspace, over the same services.
     WebPages.register(on: router, backend: services.webBackend())

@@ -36,13 +36,9 @@ public final class LocalOIDCProvider: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while !LocalSMTPServer.accepts(port: port) {
-            guard process.isRunning, Date() < deadline else {
-                stop()
-                throw OIDCProviderError("\(kind.rawValue) did not start on port \(port) (run Tools/oidc/install)")
-            }
-            usleep(50_000)
+        guard LocalSMTPServer.waitUntilListening(process, port: port, seconds: 30) else {
+            stop()
+            throw OIDCProviderError("\(kind.rawValue) did not start on port \(port) (run Tools/oidc/install)")
         }
     }
 
@@ -114,10 +110,9 @@ public final class SilentServer: @unchecked Sendable {
                 c, _ = s.accept(); held.append(c)
             """, String(port)]
         try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while !LocalSMTPServer.accepts(port: port) {
-            guard process.isRunning, Date() < deadline else { throw OIDCProviderError("the silent server did not start") }
-            usleep(20_000)
+        guard LocalSMTPServer.waitUntilListening(process, port: port, seconds: 10) else {
+            stop()
+            throw OIDCProviderError("the silent server did not start")
         }
     }
 

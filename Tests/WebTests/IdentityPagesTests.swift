@@ -85,6 +85,15 @@ import Testing
                 .joined()
             let hexOfCode = Data("39001010000".utf8).map { String(format: "%02X", $0) }.joined()
             #expect(!dump.contains(hexOfCode), "the personal code appears nowhere in the database in clear")
+            // The same through the API, with the session cookie; without it, a 401 naming the level.
+            let api = try await browser.get(client, "/api/v1/me")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(buffer: api.body)) as? [String: Any])
+            #expect(api.status == .ok && json["subject"] as? String == "ona-web" && json["personal_code_digest_kept"] as? Bool == true)
+            #expect(json["level"] as? String == "low" && json["name"] is NSNull)
+            let anonymous = try await Browser().get(client, "/api/v1/me")
+            let problem = try #require(try JSONSerialization.jsonObject(with: Data(buffer: anonymous.body)) as? [String: Any])
+            #expect(anonymous.status == .unauthorized && problem["required_level"] as? String == "low")
+            #expect(problem["sign_in"] as? String == "/signin?level=low&next=%2Fapi%2Fv1%2Fme")
             // Consent: keep name and email, and notices.
             let csrf = try await browser.token(client, "/me")
             let saved = try await browser.post(client, "/me/contact", [("csrf", csrf), ("keep_name", "1"), ("keep_email", "1"), ("notify", "1")])
