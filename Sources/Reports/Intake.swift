@@ -51,7 +51,7 @@ public final class Intake: Sendable {
         self.store = store
         self.media = media
         self.settings = settings
-        writer = GroupCommitter { batch in store.insertReportsBlocking(batch) }
+        writer = store.makeReportWriter()
         let centre = locator.districts.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1.geometry.boundingBox) }
         openReports = OpenReportIndex(cellMetres: settings.duplicateRadiusMetres, latitude: centre.isEmpty ? 0 : centre.center.y)
     }

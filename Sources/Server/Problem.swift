@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RateLimits
 
 /// An error answer in RFC 9457 "problem details" form, for the JSON API.
 public struct Problem: Error, Sendable {
@@ -29,11 +30,16 @@ public struct Problem: Error, Sendable {
 /// Turns a `Problem` thrown by a route into its response, and anything else into a 500
 /// that says nothing of the internals (the log has the details).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let telemetry: Telemetry
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response()
+        } catch let limited as TooManyRequests {
+            telemetry.rateLimited(limited.write)
+            return Problem(.tooManyRequests, limited.description, headers: [.retryAfter: String(limited.retryAfter)]).response()
         } catch let error as HTTPError {
             return Problem(error.status, error.body ?? error.status.reasonPhrase).response()
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Identity
+import RateLimits
 
 /// `GET /api/v1/me`: what Miestas keeps about the resident whose session cookie comes with the
 /// request, the JSON twin of the `/me` page. Shows how an API operation needs a level: without a
@@ -9,7 +10,7 @@ import Identity
 struct ResidentController: Sendable {
     let identity: IdentityServices?
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("api/v1/me") { request, _ in try await me(request) }
     }
 

@@ -9,10 +9,14 @@ extension AppServices {
     /// The web pages' view of the services: the same intake, consultations and accounts the APIs
     /// use, the server's form parsers, and the same follow-ups after writes.
     func webBackend() -> WebBackend {
-        WebBackend(store: store, intake: intake, consultations: consultations, accounts: accounts,
-                   districts: locator.districts, settings: .fromEnvironment(publicURL: open311.publicURL),
+        var webSettings = settings.web
+        webSettings.publicURL = open311.publicURL
+        webSettings.municipalityNames = settings.municipality.names
+        return WebBackend(store: store, intake: intake, consultations: consultations, accounts: accounts,
+                   districts: locator.districts, settings: webSettings, time: time, limits: limits,
                    readForm: { request, limit in try await WebFormReader.read(request, limit: limit) },
                    reportChanged: { reportStatusChanged($0) }, plansChanged: { plansChanged() },
+                   rateLimited: { [telemetry] in telemetry.rateLimited($0) }, honeypot: { [telemetry] in telemetry.honeypot(form: $0) },
                    hotspots: { [clusters] code, since in
                        let filter = ClusterFilter(since: Int64((since.timeIntervalSince1970 * 1000).rounded()))
                        let report = try? clusters.hotspots(district: code, filter: filter)

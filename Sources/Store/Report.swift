@@ -133,9 +133,11 @@ public protocol ReportStore: Sendable {
     /// Stores the reports in one transaction and answers each; a batch whose transaction fails
     /// is retried one report at a time, so one bad report fails alone.
     func insertReports(_ reports: [NewReport]) async -> [Result<Report, StoreError>]
-    /// `insertReports`, blocking the calling thread until the transaction is durable: for a
-    /// writer with a thread of its own (intake's `GroupCommitter`), never from a task.
-    func insertReportsBlocking(_ reports: [NewReport]) -> [Result<Report, StoreError>]
+    /// A writer that group-commits: callers submit one report each and are answered once the
+    /// transaction holding it commits; one transaction (one statement) per batch. Intake makes
+    /// one per process; each backend runs it the way its driver works best (a thread that blocks
+    /// in SQLite's commit, a task that awaits PostgreSQL's).
+    func makeReportWriter() -> GroupCommitter<NewReport, Report>
 
     func report(id: Int64) async throws(StoreError) -> Report?
 

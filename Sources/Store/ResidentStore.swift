@@ -116,3 +116,6 @@ public protocol LoginTransactionStore: Sendable {
     /// works once, whatever happens next.
     func takeLoginTransaction(stateHash: String, at: Date) async throws(StoreError) -> LoginTransaction?
 }
+
+/// Sealed data is kept as base64 text in both backends (and so copies between them as it is).
+func unbase64(_ text: String) -> [UInt8] { Data(base64Encoded: text).map(Array.init) ?? [] }

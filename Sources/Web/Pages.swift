@@ -21,7 +21,7 @@ final class Pages: Sendable {
         self.settings = settings
         self.residentSignIn = residentSignIn
         library = try Self.templates(settings.folder.appendingPathComponent("templates"))
-        translations = try Translations(folder: settings.folder)
+        translations = try Translations(folder: settings.folder, languages: settings.languages)
         // Scripts and styles only from this server; images also from the external base layer.
         let images = ["'self'", "data:", settings.baseLayerOrigin].compactMap { $0 }.joined(separator: " ")
         contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src \(images); connect-src 'self'; "
@@ -48,18 +48,25 @@ final class Pages: Sendable {
         context["t"] = t
         context["lang"] = visitor.language.rawValue
         context["csrf"] = visitor.csrfToken(key: csrfKey)
+        // Where the maps open (data-center, data-zoom): configured, else they fit the districts.
+        if let view = settings.initialView {
+            context["map_center"] = "\(view.latitude),\(view.longitude)"
+            context["map_zoom"] = settings.initialZoom
+        }
         if let user = visitor.user { context["user"] = ["username": user.username, "role": user.role.rawValue, "is_\(user.role.rawValue)": true] }
         if let r = visitor.resident {
             context["resident"] = ["display": r.resident.name ?? t["resident_anonymous"] ?? "", "level": t["level_\(r.level.rawValue)"] ?? ""]
         }
         let body = library.render(context, withTemplate: template) ?? "template \(template) is missing"
+        let municipality = settings.municipalityNames[visitor.language.rawValue] ?? settings.municipalityNames[""]
         var layout: [String: Any] = ["t": t, "lang": visitor.language.rawValue, "title": title, "body": body, "leaflet": leaflet,
+                                     "municipality": municipality ?? "", "site_name": municipality ?? "Miestas",
                                      "scripts": scripts.map { ["src": "/static/\($0)"] }, "csrf": context["csrf"]!,
                                      "path": request.uri.path]
         layout["user"] = context["user"]
         layout["resident"] = context["resident"]
         layout["resident_signin"] = residentSignIn
-        layout["languages"] = Language.allCases.map { l in
+        layout["languages"] = translations.languages.map { l in
             ["code": l.rawValue, "name": translations.text("language_name", l), "current": l == visitor.language] as [String: Any]
         }
         let html = library.render(layout, withTemplate: "layout") ?? body

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Identity
+import RateLimits
 import Reports
 import Staff
 import Store
@@ -9,7 +10,7 @@ import Store
 /// signing out, `/me` (what is kept, consent, deleting the account) and "my reports". The
 /// relying party's rules live in `Identity`; these handlers only carry requests to it.
 extension WebPages {
-    func registerResidents(on router: Router<BasicRequestContext>) {
+    func registerResidents(on router: Router<ClientRequestContext>) {
         guard let identity = backend.identity else { return }
         router.get("signin", use: page { request, _, visitor in signInPage(request, visitor) })
         router.post("signin", use: form(startSignIn))
@@ -59,7 +60,9 @@ extension WebPages {
     }
 
     /// The sign-in button: records the sign-in and sends the browser to the provider.
-    func startSignIn(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func startSignIn(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+        // Each start writes a sign-in under way: limited per client like the other anonymous writes.
+        try admit(.signIn, request, context)
         let purpose = form["purpose"] == "staff" ? SignInPurpose.staff : .resident
         let level = form["level"].flatMap(AssuranceLevel.init(rawValue:)) ?? .low
         let next = purpose == .staff ? Self.safeNext(form["next"]) : Self.safeLocalNext(form["next"])
@@ -69,7 +72,7 @@ extension WebPages {
     }
 
     /// The provider's answer: a resident's session or a staff member's, then on to `next`.
-    func callback(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
+    func callback(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         let signIn = try await identity.relyingParty.complete(query: query, browser: visitor.seed)
@@ -89,7 +92,7 @@ extension WebPages {
     }
 
     /// Ends the resident's session here and, when the provider offers it, there too.
-    func signOut(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func signOut(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         let clear = visitor.cookie(Visitor.residentCookie, "", maxAge: 0)
         guard let token = visitor.residentToken, let ended = try await identity.residents.endSession(cookie: token) else {
             return pages.redirect("/", visitor: visitor, cookies: [clear])
@@ -107,7 +110,7 @@ extension WebPages {
         return session
     }
 
-    func mePage(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
+    func mePage(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         let session = try resident(visitor, for: .account)
         let r = session.resident
         let provider = identity.settings.provider(session.provider)
@@ -117,21 +120,21 @@ extension WebPages {
             "has_code": r.personalCodeDigest != nil,
             "name": r.name ?? "", "email": r.email ?? "", "kept_name": r.name != nil, "kept_email": r.email != nil,
             "offered_name": session.offeredName ?? "", "offered_email": session.offeredEmail ?? "",
-            "notify": r.notifyStatusChanges, "since": Self.dateTime(r.createdAt),
-            "consent": r.consentAt.map(Self.dateTime) ?? "",
+            "notify": r.notifyStatusChanges, "since": dateTime(r.createdAt),
+            "consent": r.consentAt.map { dateTime($0) } ?? "",
             "saved": request.query("saved") != nil,
         ]
         return pages.page("me", title: pages.text("me_title", visitor), ctx, visitor: visitor, request: request)
     }
 
-    func keepContact(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func keepContact(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         let session = try resident(visitor, for: .account)
         _ = try await identity.residents.keepContact(session, keepName: form["keep_name"] == "1", keepEmail: form["keep_email"] == "1",
                                                      notify: form["notify"] == "1", language: visitor.language.rawValue)
         return pages.redirect("/me?saved=1", visitor: visitor)
     }
 
-    func deleteAccount(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func deleteAccount(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         let session = try resident(visitor, for: .account)
         guard form["confirm"] == "1" else { throw WebFailure(.badRequest, pages.text("me_delete_unconfirmed", visitor)) }
         try await identity.residents.deleteAccount(session)
@@ -143,14 +146,14 @@ extension WebPages {
         return response
     }
 
-    func myReports(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
+    func myReports(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         let session = try resident(visitor, for: .account)
         let reports = try await identity.residents.reports(session)
         var rows: [[String: Any]] = []
         for report in reports {
             var row = reportRow(report, visitor)
             row["history"] = try await backend.store.updates(reportId: report.id).map { u in
-                ["status": pages.text("status_\(u.status.rawValue)", visitor), "note": u.note, "at": Self.dateTime(u.at)] as [String: Any]
+                ["status": pages.text("status_\(u.status.rawValue)", visitor), "note": u.note, "at": dateTime(u.at)] as [String: Any]
             }
             rows.append(row)
         }

@@ -28,11 +28,12 @@ struct Visitor {
     /// Cookies get `Secure` behind TLS (a public https URL or a proxy saying so).
     let secure: Bool
 
-    init(_ request: Request, publicURL: String?) {
+    init(_ request: Request, publicURL: String?, languages: [Language], defaultLanguage: Language) {
         let cookies = Self.cookies(request.headers[.cookie])
         let query = request.uri.queryParameters["lang"].map(String.init)
-        language = Language.choose(query: query, cookie: cookies[Self.languageCookie], acceptLanguage: request.headers[.acceptLanguage])
-        languageChosen = query.flatMap(Language.init(rawValue:)) != nil
+        language = Language.choose(query: query, cookie: cookies[Self.languageCookie], acceptLanguage: request.headers[.acceptLanguage],
+                                   offered: languages, fallback: defaultLanguage)
+        languageChosen = query.map(Language.init(rawValue:)).map(languages.contains) ?? false
         if let s = cookies[Self.seedCookie], s.count == 32, s.allSatisfy(\.isHexDigit) {
             seed = s; seedIsNew = false
         } else {

@@ -2,11 +2,14 @@ import Foundation
 import Geo
 import GRDB
 import Testing
+import TestSupport
 @testable import Store
 
+/// Residents, sessions and sign-ins under way, alike on both backends.
 @Suite struct ResidentStoreTests {
-    @Test func aResidentIsKnownByIssuerAndSubjectAndKeepsTheDigestItWasGiven() async throws {
-        let db = try TemporaryDatabase()
+    @Test(arguments: TestStores.backends)
+    func aResidentIsKnownByIssuerAndSubjectAndKeepsTheDigestItWasGiven(_ backend: StoreBackend) async throws {
+        guard let db = try await TestStores.make(backend) else { return }
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         let a = try await db.store.signInResident(issuer: "https://a.example", subject: "u1", personalCodeDigest: "d1", at: t0)
         let again = try await db.store.signInResident(issuer: "https://a.example", subject: "u1", personalCodeDigest: nil, at: t0.addingTimeInterval(60))
@@ -18,8 +21,9 @@ import Testing
         #expect(try await db.store.residents(personalCodeDigest: "d1").map(\.id) == [a.id, b.id])
     }
 
-    @Test func contactIsKeptOnlyWithConsentAndNoticesNeedAnEmail() async throws {
-        let db = try TemporaryDatabase()
+    @Test(arguments: TestStores.backends)
+    func contactIsKeptOnlyWithConsentAndNoticesNeedAnEmail(_ backend: StoreBackend) async throws {
+        guard let db = try await TestStores.make(backend) else { return }
         let now = Date()
         let r = try await db.store.signInResident(issuer: "i", subject: "s", personalCodeDigest: nil, at: now)
         var kept = try #require(try await db.store.updateResidentContact(id: r.id, .init(name: "Ona", email: nil, notifyStatusChanges: true, language: "lt"), at: now))
@@ -31,8 +35,9 @@ import Testing
         #expect(try await db.store.updateResidentContact(id: 999, .init(name: "x", email: nil, notifyStatusChanges: false, language: nil), at: now) == nil)
     }
 
-    @Test func sessionsExpireAndEndOnce() async throws {
-        let db = try TemporaryDatabase()
+    @Test(arguments: TestStores.backends)
+    func sessionsExpireAndEndOnce(_ backend: StoreBackend) async throws {
+        guard let db = try await TestStores.make(backend) else { return }
         let now = Date(timeIntervalSince1970: 1_800_000_000)  // whole milliseconds, as stored
         let r = try await db.store.signInResident(issuer: "i", subject: "s", personalCodeDigest: nil, at: now)
         let session = ResidentSessionRecord(tokenHash: "h1", residentId: r.id, provider: "p", level: "substantial", createdAt: now,
@@ -46,8 +51,9 @@ import Testing
         #expect(try await db.store.residentSession(tokenHash: "h1", at: now) == nil)
     }
 
-    @Test func aLoginTransactionIsTakenOnceBeforeItExpiresAndTheirNumberIsCapped() async throws {
-        let db = try TemporaryDatabase()
+    @Test(arguments: TestStores.backends)
+    func aLoginTransactionIsTakenOnceBeforeItExpiresAndTheirNumberIsCapped(_ backend: StoreBackend) async throws {
+        guard let db = try await TestStores.make(backend) else { return }
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         func transaction(_ state: String, expires: TimeInterval = 600) -> LoginTransaction {
             LoginTransaction(stateHash: state, browserHash: "b", provider: "p", level: "low", purpose: "resident", next: "/me", sealed: [9],
@@ -64,8 +70,9 @@ import Testing
         #expect(try await db.store.takeLoginTransaction(stateHash: "s3", at: now) == nil, "an expired one is gone too")
     }
 
-    @Test func deletingAResidentKeepsTheirReportsAnonymised() async throws {
-        let db = try TemporaryDatabase()
+    @Test(arguments: TestStores.backends)
+    func deletingAResidentKeepsTheirReportsAnonymised(_ backend: StoreBackend) async throws {
+        guard let db = try await TestStores.make(backend) else { return }
         let now = Date()
         let r = try await db.store.signInResident(issuer: "i", subject: "s", personalCodeDigest: "d", at: now)
         let other = try await db.store.signInResident(issuer: "i", subject: "t", personalCodeDigest: nil, at: now)

@@ -41,14 +41,14 @@ import Testing
         }
         // No stale message keys: every msg.* key is a template, a term or the decimal separator.
         let known = Set(Self.templates.map(\.key) + Self.termKeys + [Message.decimalSeparatorKey])
-        for language in Language.allCases {
+        for language in [Language.lt, .en] {
             let stale = Self.translations.table(language).keys.filter { $0.hasPrefix("msg.") && !known.contains($0) }
             #expect(stale.isEmpty, "\(language): \(stale.sorted())")
         }
     }
 
     @Test func everyTermResolvesInBothLanguages() {
-        for language in Language.allCases {
+        for language in [Language.lt, .en] {
             let missing = Self.termKeys.filter { Self.translations.table(language)[$0] == nil }
             #expect(missing.isEmpty, "\(language) lacks \(missing)")
         }
