@@ -12,6 +12,7 @@ Usage: mock-provider.py --port PORT   (run with the .venv-tools Python: Tools/oi
 import argparse
 import json
 import threading
+import time
 from urllib.parse import parse_qs, urlparse
 
 import flask
@@ -22,7 +23,22 @@ recorded = []
 lock = threading.Lock()
 
 
+def exit_with_parent():
+    """Tests start this script and may end without stopping it (a suite's provider lives as long
+    as the test process): it ends when its parent does."""
+    import os
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
+    exit_with_parent()
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
