@@ -1,4 +1,5 @@
 import Foundation
+import Identity
 import Mail
 import Planning
 import RateLimits
@@ -80,6 +81,8 @@ public struct Settings: Sendable {
     public var smtp = SMTPSettings()
     /// Per-client limits on anonymous writes.
     public var limits = RateLimitSettings()
+    /// Residents' sign-in (`[identity]`); `identity` is nil while no provider is configured.
+    public var identityConfig = IdentitySettings(providers: [], redirectURI: "")
     /// Extra EPSG codes the WMS offers beyond EPSG:4326, CRS:84, EPSG:3857 and EPSG:3346.
     public var wmsExtraEPSG: [Int] = []
 

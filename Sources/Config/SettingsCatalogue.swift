@@ -9,7 +9,7 @@ extension Setting {
     /// are the modules' own (what `Settings()` holds); this table only says how each is named,
     /// read and shown.
     public static var catalogue: [Setting] {
-        municipality + server + storage + map + intake + planning + limits + smtp + [
+        municipality + server + storage + map + intake + planning + limits + smtp + identity + [
             Setting("wms.extra_epsg", \.wmsExtraEPSG, .epsgCodes, aliases: ["MIESTAS_WMS_EXTRA_EPSG"],
                     help: "EPSG codes the WMS offers besides EPSG:4326, CRS:84, EPSG:3857 and EPSG:3346, e.g. [25832, 32634].",
                     show: { $0.isEmpty ? "[]" : "[" + $0.map(String.init).joined(separator: ", ") + "]" }),

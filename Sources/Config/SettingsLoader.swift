@@ -115,6 +115,10 @@ public struct SettingsLoader {
             add("municipality.languages", "no translations for '\(code)': \(i18n.path)/\(code).json is missing (there are: \(have.joined(separator: ", ")))")
         }
         for problem in s.smtp.problems() { add("smtp.host", problem) }
+        if let identity = s.identity { for problem in identity.problems() { add("identity.providers", problem) } }
+        else if !s.identityConfig.redirectURI.isEmpty || !s.identityConfig.staff.isEmpty {
+            add("identity.providers", "identity: settings are given but no [[identity.providers]]: residents cannot sign in")
+        }
         if s.origins["map.zoom"] != nil, s.origins["map.zoom"] != .defaultValue, s.web.initialView == nil {
             add("map.zoom", "map.zoom needs map.center")
         }

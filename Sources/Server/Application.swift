@@ -2,7 +2,7 @@ import Config
 import Districts
 import Foundation
 import Hummingbird
-import RateLimits
+import Identity
 import Logging
 import Maps
 import Planning
@@ -32,6 +32,10 @@ public struct AppServices: Sendable {
     public let consultations: Consultations
     /// Staff sign-in, one for the API and the pages (they share its throttle of failed attempts).
     public let accounts: StaffAccounts
+    /// Residents' sign-in through identity providers (nil when none is configured), and the
+    /// emails to residents about their reports.
+    public let identity: IdentityServices?
+    let notices: StatusNotices?
     /// Valid API keys remembered for a few seconds (forgotten when another server changes keys).
     let apiKeys: APIKeyCache
     /// What other processes change, applied here (`ChangeFollower`); `miestas serve` runs it.
@@ -71,6 +75,11 @@ public struct AppServices: Sendable {
                                        locale: settings.web.defaultLanguage, publicURL: publicURL, time: time)
         self.consultations = Consultations(store: store, users: store, media: media, settings: planning)
         self.accounts = StaffAccounts(store: store)
+        self.identity = settings.identity.map { IdentityServices(settings: $0, store: store) }
+        notices = settings.identity.flatMap { identity in
+            try? StatusNotices(folder: settings.web.folder, store: store, services: intake.services,
+                               siteURL: publicURL ?? identity.afterSignOutURI)
+        }
         self.limits = ClientLimits(settings: settings.limits,
                                    addresses: ClientAddressResolver(trustedProxies: settings.server.trustedProxies.compactMap(IPRange.init)))
         let apiKeys = APIKeyCache(store: store)
@@ -129,6 +138,7 @@ public func buildRouter(services: AppServices) -> Router<ClientRequestContext> {
     let requests = Open311Requests(intake: services.intake, reports: services.store, apiKeys: services.apiKeys,
                                    settings: services.open311, telemetry: services.telemetry, limits: services.limits)
     Open311Controller(services: services.intake.catalogue, settings: services.open311, requests: requests).register(on: router)
+    ResidentController(identity: services.identity).register(on: router)
     // The web pages (Sources/Web): the public map, report form, district and consultation
     // pages, and the staff workspace, over the same services.
     WebPages.register(on: router, backend: services.webBackend())

@@ -9,16 +9,19 @@ public struct Problem: Error, Sendable {
     public var detail: String
     /// Headers the answer carries besides its content type (`Retry-After` on a 429).
     public var headers: HTTPFields = [:]
+    /// Extension members (RFC 9457 §3.2), e.g. the level a step-up needs.
+    var extensions: [String: JSONScalar] = [:]
 
     public init(_ status: HTTPResponse.Status, _ detail: String, headers: HTTPFields = [:]) {
         self.status = status; self.detail = detail; self.headers = headers
     }
 
     func response() -> Response {
-        let body: [String: JSONScalar] = [
+        var body: [String: JSONScalar] = [
             "type": .string("about:blank"), "title": .string(status.reasonPhrase),
             "status": .int(Int(status.code)), "detail": .string(detail),
         ]
+        body.merge(extensions) { standard, _ in standard }
         var response = jsonResponse(body, status: status, contentType: "application/problem+json")
         response.headers.append(contentsOf: headers)
         return response

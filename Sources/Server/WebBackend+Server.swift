@@ -24,12 +24,17 @@ extension AppServices {
                            DistrictHotspot(reports: h.count, services: h.dominantServices.map { (clusters.serviceCode($0.service), $0.count) },
                                            latitude: h.centroid.y, longitude: h.centroid.x)
                        } ?? []
-                   }, formKey: formKey)
+                   }, formKey: formKey, identity: identity)
     }
 
-    /// After a status change: the clusters filter by status, and the tiles that show the report.
+    /// After a status change: the clusters filter by status, the tiles that show the report, and
+    /// the email to the resident who made it, if they asked for one. (The notice is queued after
+    /// the status change's commit: a crash between the two loses that one email.)
     func reportStatusChanged(_ report: Report) {
-        Task { [clusters, store, maps] in try? await clusters.reload(from: store); maps.reportChanged(report) }
+        Task { [clusters, store, maps, notices] in
+            try? await clusters.reload(from: store); maps.reportChanged(report)
+            try? await notices?.statusChanged(report)
+        }
     }
 
     /// After a planning write: the map's planning layers reload. A failed reload is retried, and

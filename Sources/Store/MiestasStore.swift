@@ -12,7 +12,8 @@ public enum StoreBackend: String, Sendable, CaseIterable {
 /// this protocol (or the aggregate protocols it joins), never a backend, so they cannot tell
 /// which one runs; `openStore(_:mediaDirectory:poolSize:)` picks the backend from `--database`.
 public protocol MiestasStore: DistrictStore, ReportStore, ServiceStore, UserStore, APIKeyStore, PlanningStore, OutboxStore,
-    ReportStatisticsStore, RowCopying, ChangeFeedStore, SharedSecretStore
+    ReportStatisticsStore, RowCopying, ChangeFeedStore, SharedSecretStore, ResidentStore,
+    LoginTransactionStore
 {
     var backend: StoreBackend { get }
     /// Where the data lives, for logs and messages: the file's path, or the URL without a password.

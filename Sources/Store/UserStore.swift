@@ -1,6 +1,6 @@
 import Foundation
 
-/// A staff member. Residents have no accounts.
+/// A staff member. (Residents are `Resident`s, known through an identity provider.)
 public struct StaffUser: Sendable, Hashable, Identifiable {
     public enum Role: String, Sendable, CaseIterable, Codable { case staff, planner, architect, admin }
     public var id: Int64
@@ -20,4 +20,8 @@ public protocol UserStore: Sendable {
     /// The user a token belongs to, if the token is known, unexpired and unrevoked.
     func user(token: String, at now: Date) async throws(StoreError) -> StaffUser?
     func revokeToken(_ token: String) async throws(StoreError) -> Bool
+    /// The enabled user signing in through an identity provider, with the role the configuration
+    /// gives them: added without a password when new (an empty hash matches no password), the
+    /// role updated when it changed. Nil when the user is disabled.
+    func providerUser(username: String, role: StaffUser.Role) async throws(StoreError) -> StaffUser?
 }

@@ -2,6 +2,7 @@ import Districts
 import Foundation
 import Geo
 import Hummingbird
+import Identity
 import RateLimits
 import Messages
 import Reports
@@ -12,7 +13,10 @@ import Store
 extension WebPages {
     func registerPublic(on router: Router<ClientRequestContext>) {
         router.get("/", use: page(mapPage))
-        router.get("reports/new", use: page { request, _, visitor in reportForm(request, visitor, values: ReportFormValues(request)) })
+        router.get("reports/new", use: page { request, _, visitor in
+            _ = try reportingResident(visitor)
+            return reportForm(request, visitor, values: ReportFormValues(request))
+        })
         router.post("reports/new", use: form(limit: Self.maximumForm, submitReport))
         router.get("reports/:id", use: page(reportPage))
         router.get("web/districts.geojson", use: page { _, _, _ in districtOutlines })
@@ -113,6 +117,7 @@ extension WebPages {
     /// address text says where exactly.
     func submitReport(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         try admit(.report, request, context, form: form)
+        let residentId = try reportingResident(visitor)
         let values = ReportFormValues(form)
         var submission = Submission(fields: form.fields)
         var errors: [String] = []
@@ -133,7 +138,7 @@ extension WebPages {
         }
         if errors.isEmpty {
             do {
-                let receipt = try await backend.intake.submit(submission, source: "web")
+                let receipt = try await backend.intake.submit(submission, source: "web", residentId: residentId)
                 var location = "/reports/\(receipt.report.id)?sent=1"
                 if let similar = receipt.similarId { location += "&similar=\(similar)" }
                 return pages.redirect(location, visitor: visitor)
@@ -159,6 +164,14 @@ extension WebPages {
         case .invalidAttribute(let code, let reason): return "\(attribute(code)): \(pages.text(reason, visitor))"
         default: return pages.text(error.message, visitor)
         }
+    }
+
+    /// The signed-in resident a report is made by (their "my reports"), after checking the level
+    /// the city requires for reporting, if any (`IdentityOperation.report`: a step-up otherwise).
+    func reportingResident(_ visitor: Visitor) throws -> Int64? {
+        guard let identity = backend.identity else { return nil }
+        try identity.residents.authorize(visitor.resident, for: .report)
+        return visitor.resident?.resident.id
     }
 
     static func innerPoint(_ g: Geometry) throws -> Coordinate {

@@ -26,9 +26,12 @@ extension WebPages {
     // MARK: Signing in and out
 
     func loginPage(_ request: Request, _ visitor: Visitor, error: String? = nil, username: String = "", status: HTTPResponse.Status = .ok) -> Response {
-        pages.page("login", title: pages.text("login_title", visitor),
-                   ["next": Self.safeNext(request.query("next")), "error": error ?? "", "username": username],
-                   visitor: visitor, request: request, status: status)
+        // Staff listed in the identity configuration may sign in through a provider instead.
+        let providers = backend.identity.map { $0.settings.staff.isEmpty ? [] : $0.settings.providers.map { ["id": $0.id, "name": $0.name] } } ?? []
+        return pages.page("login", title: pages.text("login_title", visitor),
+                          ["next": Self.safeNext(request.query("next")), "error": error ?? "", "username": username,
+                           "providers": providers, "has_providers": !providers.isEmpty],
+                          visitor: visitor, request: request, status: status)
     }
 
     /// Only paths of this site's staff area: never an open redirect.

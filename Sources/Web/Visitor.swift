@@ -1,13 +1,15 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Identity
 import Staff
 import Store
 
-/// Who is asking, as far as the pages care: their language, their CSRF seed, and the staff
-/// member signed in through the session cookie (if any).
+/// Who is asking, as far as the pages care: their language, their CSRF seed, the staff member
+/// signed in through the session cookie and the resident signed in through theirs (if any).
 struct Visitor {
     static let sessionCookie = "miestas_session"
+    static let residentCookie = "miestas_resident"
     static let seedCookie = "miestas_csrf"
     static let languageCookie = "lang"
 
@@ -18,6 +20,11 @@ struct Visitor {
     let languageChosen: Bool
     let session: String?
     var user: StaffUser?
+    /// A resident's session cookie, and the session it holds (checked by `WebPages.visitor`).
+    let residentToken: String?
+    var resident: ResidentSession?
+    /// Identity providers' origins this visitor's forms may be redirected to (the CSP's form-action).
+    var formTargets: [String] = []
     /// Cookies get `Secure` behind TLS (a public https URL or a proxy saying so).
     let secure: Bool
 
@@ -33,6 +40,7 @@ struct Visitor {
             seed = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(); seedIsNew = true
         }
         session = cookies[Self.sessionCookie].flatMap { $0.isEmpty ? nil : $0 }
+        residentToken = cookies[Self.residentCookie].flatMap { $0.isEmpty ? nil : $0 }
         secure = publicURL?.lowercased().hasPrefix("https://") == true || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
 

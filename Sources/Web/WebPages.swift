@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Identity
 import RateLimits
 import Messages
 import Planning
@@ -25,17 +26,20 @@ public struct WebPages: Sendable {
     public static func register(on router: Router<ClientRequestContext>, backend: WebBackend) {
         StaticFiles(settings: backend.settings).register(on: router)
         let web: WebPages
-        do { web = WebPages(backend: backend, pages: try Pages(settings: backend.settings, csrfKey: backend.formKey)) } catch {
+        do { web = WebPages(backend: backend, pages: try Pages(settings: backend.settings, csrfKey: backend.formKey,
+                                                                   residentSignIn: backend.identity != nil)) } catch {
             FileHandle.standardError.write(Data("warning: \(error); the web pages are off\n".utf8))
             router.get("/") { _, _ in Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "\(error)"))) }
             return
         }
         web.registerPublic(on: router)
         web.registerStaff(on: router)
+        web.registerResidents(on: router)
     }
 
     public init(backend: WebBackend) throws {
-        self.init(backend: backend, pages: try Pages(settings: backend.settings, csrfKey: backend.formKey))
+        self.init(backend: backend, pages: try Pages(settings: backend.settings, csrfKey: backend.formKey,
+                                                                   residentSignIn: backend.identity != nil))
     }
 
     init(backend: WebBackend, pages: Pages) { self.backend = backend; self.pages = pages }
@@ -52,6 +56,10 @@ public struct WebPages: Sendable {
         var visitor = Visitor(request, publicURL: backend.settings.publicURL, languages: pages.translations.languages,
                               defaultLanguage: Language(rawValue: backend.settings.defaultLanguage))
         if let token = visitor.session { visitor.user = try? await backend.accounts.user(token: token) }
+        if let identity = backend.identity {
+            if let token = visitor.residentToken { visitor.resident = try? await identity.residents.session(cookie: token) }
+            visitor.formTargets = await identity.relyingParty.formTargets()
+        }
         return visitor
     }
 
@@ -112,6 +120,11 @@ public struct WebPages: Sendable {
         if let f = error as? WebFailure, let next = f.signInNext {
             return pages.redirect("/staff/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/staff"), visitor: visitor)
         }
+        // Step-up: the operation needs a resident signed in at a level this visitor lacks.
+        if case IdentityError.signInRequired(let level)? = error as? IdentityError, backend.identity != nil {
+            return pages.redirect(Self.signInPath(level: level, next: request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")),
+                                  visitor: visitor)
+        }
         let (status, message) = describe(error, visitor)
         var response = pages.error(status, message, visitor: visitor, request: request)
         if let e = error as? TooManyRequests { response.headers[.retryAfter] = String(e.retryAfter) }
@@ -140,6 +153,7 @@ public struct WebPages: Sendable {
             case .unavailable(let reason): return (.serviceUnavailable, pages.text(Message(WebText.signInUnavailable, ["detail": .text(reason)]), visitor))
             }
         case let e as StoreError: return (.serviceUnavailable, pages.text(Message(WebText.storeFailed, ["detail": .text(e.description)]), visitor))
+        case let e as IdentityError: return (e.status, pages.text(e.message, visitor))
         case let e as TooManyRequests:
             let text: WebText = switch e.write { case .report: .tooManyReports; case .comment: .tooManyComments; case .signIn: .tooManySignIns }
             return (.tooManyRequests, pages.text(Message(text, ["seconds": .integer(Int64(e.retryAfter))]), visitor))
@@ -151,6 +165,20 @@ public struct WebPages: Sendable {
     func id(_ context: ClientRequestContext, _ name: String = "id") throws -> Int64 {
         guard let text = context.parameters.get(name), let id = Int64(text), id > 0 else { throw WebFailure(.notFound, .noSuchPage) }
         return id
+    }
+}
+
+extension IdentityError {
+    /// The HTTP status of an identity refusal, for the pages and the JSON API alike.
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .unknownProvider: .notFound
+        case .providerUnavailable: .badGateway
+        case .invalidState, .invalidResponse: .badRequest
+        case .providerRefused, .invalidToken, .levelTooLow, .notStaff: .forbidden
+        case .signInRequired: .unauthorized
+        case .busy, .unavailable: .serviceUnavailable
+        }
     }
 }
 

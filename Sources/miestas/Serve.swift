@@ -36,6 +36,9 @@ struct Serve: AsyncParsableCommand {
         logger.info("configuration: \(settings.file ?? "no file (defaults, environment, flags)"); municipality \(settings.municipality.name(in: settings.web.defaultLanguage)), jurisdiction \(settings.jurisdictionID), time zone \(settings.municipality.timeZone.identifier)")
         for warning in settings.warnings { logger.warning("\(warning)") }
         logger.info("database \(store.location): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
+        if let identity = settings.identity {
+            logger.info("identity: providers \(identity.providers.map(\.id).joined(separator: ", ")), callback \(identity.redirectURI)")
+        }
         if services.locator.districts.isEmpty { logger.warning("no districts: every report will be refused as outside the service area") }
         if services.intake.services.isEmpty { logger.warning("no services: import Data/services.json with `miestas services import`") }
         let app = buildApplication(services: services, logger: logger)

@@ -1,4 +1,5 @@
 import Foundation
+import Identity
 import Testing
 import TestSupport
 @testable import Config
@@ -294,5 +295,65 @@ private func problems(_ loader: SettingsLoader) -> [ConfigurationError.Problem] 
             }
         }
         #expect(found.isEmpty, "\(found)")
+    }
+}
+
+@Suite struct IdentitySectionTests {
+    @Test func theIdentitySectionIsReadWithItsSecretsMaskedAndItsProblemsNamed() throws {
+        let scratch = try Scratch()
+        let path = try scratch.write("""
+            [identity]
+            redirect_uri = "https://miestas.example.org/signin/callback"
+            required_levels = { report = "substantial" }
+            session_hours = 2
+
+            [[identity.providers]]
+            id = "viisp"
+            name = "E. valdžios vartai"
+            issuer = "https://broker.example.org/realms/viisp"
+            client_id = "miestas"
+            client_secret = "hunter2-client"
+            auth_method = "client_secret_post"
+            personal_code_claim = "pid"
+            acr = { "urn:loa:low" = "low", "urn:loa:substantial" = "substantial" }
+
+            [[identity.staff]]
+            provider = "viisp"
+            subject = "abc"
+            username = "jonas"
+            role = "planner"
+            """, name: "identity.toml")
+        let settings = try scratch.loader(config: path, environment: ["MIESTAS_IDENTITY_PERSONAL_CODE_SECRET": String(repeating: "k", count: 40)]).load()
+        let identity = try #require(settings.identity)
+        #expect(identity.providers.map(\.id) == ["viisp"] && identity.providers[0].authMethod == .clientSecretPost)
+        #expect(identity.providers[0].acrLevels == ["urn:loa:low": .low, "urn:loa:substantial": .substantial])
+        #expect(identity.requiredLevel(for: .report) == .substantial && identity.sessionLifetime == 7200)
+        #expect(identity.staff == [StaffMapping(provider: "viisp", subject: "abc", username: "jonas", role: .planner)])
+        let shown = settings.describe()
+        #expect(!shown.contains("hunter2") && !shown.contains("kkkk") && shown.contains("client_secret = ********"))
+        // Without providers there is no resident sign-in.
+        #expect(try scratch.loader().load().identity == nil)
+        // Problems, each named: a short secret, an http issuer, an unknown staff provider, a bad level.
+        let bad = try scratch.write("""
+            [identity]
+            redirect_uri = "https://miestas.example.org/signin/callback"
+            personal_code_secret = "short"
+            required_levels = { report = "medium" }
+            [[identity.providers]]
+            id = "x"
+            issuer = "http://broker.example.org"
+            client_id = "c"
+            client_secret = "s"
+            personal_code_claim = "pid"
+            [[identity.staff]]
+            provider = "nowhere"
+            subject = "s"
+            username = "u"
+            role = "planner"
+            """, name: "bad.toml")
+        let messages = problems(scratch.loader(config: bad)).map(\.message)
+        #expect(messages.contains { $0.contains("'medium' is not a level") })
+        #expect(messages.contains { $0.contains("personal_code_secret") } && messages.contains { $0.contains("issuer 'http://broker.example.org'") })
+        #expect(messages.contains { $0.contains("provider 'nowhere'") })
     }
 }

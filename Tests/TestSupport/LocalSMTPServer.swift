@@ -43,14 +43,21 @@ public final class LocalSMTPServer: @unchecked Sendable {
         }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(20)
-        while !Self.accepts(port: port) {
-            guard process.isRunning, Date() < deadline else {
-                stop()
-                throw SMTPServerError("aiosmtpd did not start on port \(port) (is python3-aiosmtpd installed? run Tools/bootstrap)")
-            }
+        guard Self.waitUntilListening(process, port: port, seconds: 20) else {
+            stop()
+            throw SMTPServerError("aiosmtpd did not start on port \(port) (is python3-aiosmtpd installed? run Tools/bootstrap)")
+        }
+    }
+
+    /// Waits until something accepts connections on `port`; false when `process` ended or the
+    /// time ran out first.
+    static func waitUntilListening(_ process: Process, port: Int, seconds: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !accepts(port: port) {
+            guard process.isRunning, Date() < deadline else { return false }
             usleep(50_000)
         }
+        return true
     }
 
     public struct Received: Decodable, Sendable {

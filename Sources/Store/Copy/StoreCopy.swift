@@ -50,12 +50,16 @@ public enum StoreTables {
                                             ("revoked_at", .integer)]),
         CopyTable("api_keys", [("id", .integer), ("name", .text), ("key_hash", .text), ("prefix", .text), ("created_at", .integer),
                                ("revoked_at", .integer)]),
+        // Residents (sessions and sign-ins under way are not copied: they expire within hours).
+        CopyTable("residents", [("id", .integer), ("issuer", .text), ("subject", .text), ("personal_code_hmac", .text), ("name", .text),
+                                ("email", .text), ("consent_at", .integer), ("notify_status_changes", .boolean), ("language", .text),
+                                ("created_at", .integer), ("last_sign_in_at", .integer)]),
         CopyTable("reports", derivedGeometry: true, [
             ("id", .integer), ("external_id", .text), ("service_code", .text), ("status", .text), ("resolution", .text),
             ("status_notes", .text), ("description", .text), ("attributes", .text), ("district_code", .text), ("lon", .real), ("lat", .real),
             ("address", .text), ("zipcode", .text), ("media_url", .text), ("duplicate_of", .integer), ("requested_at", .integer),
             ("updated_at", .integer), ("closed_at", .integer), ("source", .text), ("email", .text), ("phone", .text),
-            ("first_name", .text), ("last_name", .text), ("device_id", .text), ("account_id", .text),
+            ("first_name", .text), ("last_name", .text), ("device_id", .text), ("account_id", .text), ("resident_id", .integer),
         ]),
         CopyTable("report_updates", [("id", .integer), ("report_id", .integer), ("status", .text), ("resolution", .text),
                                      ("reopened", .boolean), ("note", .text), ("user_id", .integer), ("at", .integer)]),
@@ -79,7 +83,7 @@ public enum StoreTables {
                                 ("before", .text), ("after", .text), ("at", .integer), ("prev_hash", .text), ("hash", .text)]),
         CopyTable("outbox", [("id", .integer), ("comment_id", .integer), ("recipient", .text), ("subject", .text), ("body", .text),
                              ("created_at", .integer), ("sent_at", .integer), ("attempts", .integer), ("last_error", .text),
-                             ("next_attempt_at", .integer)]),
+                             ("next_attempt_at", .integer), ("resident_id", .integer)]),
     ]
 }
 

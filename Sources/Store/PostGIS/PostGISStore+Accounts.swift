@@ -48,6 +48,14 @@ extension PostGISStore {
             """) { _ in () }.isEmpty
     }
 
+    public func providerUser(username: String, role: StaffUser.Role) async throws(StoreError) -> StaffUser? {
+        try await fetchOne("""
+            INSERT INTO users AS u (username, role, password_hash, created_at) VALUES (\(username), \(role.rawValue), '', \(millis(Date())))
+            ON CONFLICT (username) DO UPDATE SET role = excluded.role
+            RETURNING \(unescaped: Self.userColumns)
+            """, Self.user).flatMap { $0.disabledAt == nil ? $0 : nil }
+    }
+
     static func user(_ row: PostgresRow) throws -> StaffUser {
         let c = row.makeRandomAccess()
         return StaffUser(id: try c[0].decode(Int64.self), username: try c[1].decode(String.self),

@@ -7,7 +7,7 @@ extension PostGISStore {
     static let reportColumns = """
         id, external_id, service_code, status, resolution, status_notes, description, attributes, district_code,
         lon, lat, address, zipcode, media_url, duplicate_of, requested_at, updated_at, closed_at, source,
-        email, phone, first_name, last_name, device_id, account_id
+        email, phone, first_name, last_name, device_id, account_id, resident_id
         """
 
     /// The writer is a task: PostgreSQL's driver awaits the commit on its event loop, so there is
@@ -37,7 +37,7 @@ extension PostGISStore {
     /// order rows are inserted, which `ORDER BY n` makes the batch's order, so the returned ids,
     /// sorted, belong to the reports in turn.
     private func insert(_ reports: [NewReport]) async throws(StoreError) -> [Report] {
-        var b = PostgresBindings(capacity: 23)
+        var b = PostgresBindings(capacity: 25)
         func text(_ values: [String?]) { b.append(NullableArray(values)) }
         func integer(_ values: [Int64?]) { b.append(NullableArray(values)) }
         let updated = reports.map { millis($0.closedAt ?? $0.requestedAt) }
@@ -50,26 +50,27 @@ extension PostGISStore {
         integer(reports.map { $0.closedAt.map(millis) }); text(reports.map(\.source))
         text(reports.map(\.contact.email)); text(reports.map(\.contact.phone)); text(reports.map(\.contact.firstName))
         text(reports.map(\.contact.lastName)); text(reports.map(\.contact.deviceId)); text(reports.map(\.contact.accountId))
+        integer(reports.map(\.residentId))
         // The change log's rows go in with the reports, in the same statement (so the same transaction).
         b.append(origin)
         let sql = """
             WITH batch AS (
             INSERT INTO reports (external_id, service_code, status, resolution, description, attributes, district_code, lon, lat,
                                  address, zipcode, media_url, duplicate_of, requested_at, updated_at, closed_at, source,
-                                 email, phone, first_name, last_name, device_id, account_id)
+                                 email, phone, first_name, last_name, device_id, account_id, resident_id)
             SELECT external_id, service_code, status, resolution, description, attributes, district_code, lon, lat,
                    address, zipcode, media_url, duplicate_of, requested_at, updated_at, closed_at, source,
-                   email, phone, first_name, last_name, device_id, account_id
+                   email, phone, first_name, last_name, device_id, account_id, resident_id
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[],
                         $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::int8[], $16::int8[], $17::text[],
-                        $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[])
+                        $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[], $24::int8[])
                  WITH ORDINALITY AS batch (external_id, service_code, status, resolution, description, attributes, district_code,
                                            lon, lat, address, zipcode, media_url, duplicate_of, requested_at, updated_at,
-                                           closed_at, source, email, phone, first_name, last_name, device_id, account_id, n)
+                                           closed_at, source, email, phone, first_name, last_name, device_id, account_id, resident_id, n)
             ORDER BY n
             RETURNING id
             ), logged AS (
-                INSERT INTO change_log (kind, entity_id, origin) SELECT 'report.insert', id, $24 FROM batch
+                INSERT INTO change_log (kind, entity_id, origin) SELECT 'report.insert', id, $25 FROM batch
             )
             SELECT id FROM batch
             """
@@ -133,7 +134,7 @@ extension PostGISStore {
             closedAt: try integer(17).map(date),
             contact: ReporterContact(email: try text(19), phone: try text(20), firstName: try text(21), lastName: try text(22),
                                      deviceId: try text(23), accountId: try text(24)),
-            externalId: try text(1), source: try c[18].decode(String.self))
+            externalId: try text(1), source: try c[18].decode(String.self), residentId: try integer(25))
         return Report(id: try c[0].decode(Int64.self), details: details, updatedAt: date(try c[16].decode(Int64.self)),
                       statusNotes: try text(5))
     }

@@ -190,6 +190,7 @@ enum SpatiaLiteMigrations {
         m.registerMigration("v12-shared-secrets") { db in
             try db.execute(sql: "CREATE TABLE shared_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
         }
+        m.registerMigration("v13-residents") { db in try SpatiaLiteResidentSchema.create(db) }
         return m
     }
 }

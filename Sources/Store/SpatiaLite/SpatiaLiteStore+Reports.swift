@@ -8,7 +8,7 @@ extension SpatiaLiteStore {
     static let reportColumns = """
         id, external_id, service_code, status, resolution, status_notes, description, attributes, district_code,
         lon, lat, address, zipcode, media_url, duplicate_of, requested_at, updated_at, closed_at, source,
-        email, phone, first_name, last_name, device_id, account_id
+        email, phone, first_name, last_name, device_id, account_id, resident_id
         """
 
     public func insertReports(_ reports: [NewReport]) async -> [Result<Report, StoreError>] {
@@ -57,21 +57,22 @@ extension SpatiaLiteStore {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO reports (external_id, service_code, status, resolution, description, attributes, district_code,
                                  lon, lat, address, zipcode, media_url, duplicate_of, requested_at, updated_at, closed_at, source,
-                                 email, phone, first_name, last_name, device_id, account_id, geom)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, MakePoint(?, ?, 4326))
+                                 email, phone, first_name, last_name, device_id, account_id, resident_id, geom)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, MakePoint(?, ?, 4326))
             """)
         // A report is last updated when it was made, or closed (imports bring closed ones).
         let updated = millis(r.closedAt ?? r.requestedAt)
         let c = r.contact
         // Bound through SQLite's C API: this runs for every report intake and import write
         // (thousands a second on the writer's one thread), and GRDB's `StatementArguments`
-        // boxes each of the 25 values and allocates per row.
+        // boxes each of the 26 values and allocates per row.
         var row = RowBinder(statement.sqliteStatement)
         row.bind(r.externalId); row.bind(r.serviceCode); row.bind(r.status.rawValue); row.bind(r.resolution?.rawValue)
         row.bind(r.description); row.bind(StoredJSON.encode(r.attributes)); row.bind(r.districtCode)
         row.bind(r.location.x); row.bind(r.location.y); row.bind(r.address); row.bind(r.zipcode); row.bind(r.mediaURL)
         row.bind(r.duplicateOf); row.bind(millis(r.requestedAt)); row.bind(updated); row.bind(r.closedAt.map(millis)); row.bind(r.source)
         row.bind(c.email); row.bind(c.phone); row.bind(c.firstName); row.bind(c.lastName); row.bind(c.deviceId); row.bind(c.accountId)
+        row.bind(r.residentId)
         row.bind(r.location.x); row.bind(r.location.y)
         try row.execute(db)
         return Report(id: db.lastInsertedRowID, details: r, updatedAt: date(updated))
@@ -154,7 +155,7 @@ extension SpatiaLiteStore {
             closedAt: (row[17] as Int64?).map(date),
             contact: ReporterContact(email: row[19], phone: row[20], firstName: row[21], lastName: row[22],
                                      deviceId: row[23], accountId: row[24]),
-            externalId: row[1], source: row[18])
+            externalId: row[1], source: row[18], residentId: row[25])
         return Report(id: row[0], details: details, updatedAt: date(row[16]), statusNotes: row[5])
     }
 }

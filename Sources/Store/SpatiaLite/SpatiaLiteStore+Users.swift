@@ -52,6 +52,17 @@ extension SpatiaLiteStore {
         }
     }
 
+    public func providerUser(username: String, role: StaffUser.Role) async throws(StoreError) -> StaffUser? {
+        let now = Date()
+        return try await write { db in
+            try db.execute(sql: """
+                INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, '', ?)
+                ON CONFLICT (username) DO UPDATE SET role = excluded.role
+                """, arguments: [username, role.rawValue, millis(now)])
+            return try Row.fetchOne(db, sql: "SELECT * FROM users WHERE username = ? AND disabled_at IS NULL", arguments: [username]).map(Self.user)
+        }
+    }
+
     static func user(_ row: Row) -> StaffUser {
         StaffUser(id: row["id"], username: row["username"], role: StaffUser.Role(rawValue: row["role"]) ?? .staff,
                   createdAt: date(row["created_at"]), disabledAt: (row["disabled_at"] as Int64?).map(date))
