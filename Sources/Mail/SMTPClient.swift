@@ -194,6 +194,8 @@ private struct Session {
     private func write(_ text: String) async throws {
         do { try await outbound.write(ByteBuffer(string: text)) } catch {
             if let tls = tlsFailure.error { throw MailError.connection("TLS with the mail server failed: \(tls)") }
+            // The watchdog closed the connection: say that it timed out, not that it broke.
+            if watchdog.fired { throw MailError.connection("the mail server did not answer in time") }
             throw MailError.connection("the connection to the mail server broke: \(error)")
         }
         watchdog.touch()

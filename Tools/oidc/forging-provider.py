@@ -29,6 +29,8 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 from joserfc import jwk, jwt
 
+from lifetime import exit_with_parent  # Tools/oidc/lifetime.py, beside this script
+
 KEYS = {
     "rsa": jwk.RSAKey.generate_key(2048, parameters={"kid": "rsa-1", "use": "sig"}),
     "ec": jwk.ECKey.generate_key("P-256", parameters={"kid": "ec-1", "use": "sig"}),
@@ -159,20 +161,6 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send_json(500, {"error": "server_error", "error_description": str(error)})
             return self.send_json(200, {"access_token": access_token, "token_type": "Bearer", "expires_in": 300, "id_token": token})
         self.send_json(404, {"error": "not_found"})
-
-
-def exit_with_parent():
-    """Tests start this script and may end without stopping it (a suite's provider lives as long
-    as the test process): it ends when its parent does."""
-    import os
-    parent = os.getppid()
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def main():

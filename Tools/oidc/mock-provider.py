@@ -19,22 +19,10 @@ import flask
 import oidc_provider_mock
 from werkzeug.serving import make_server
 
+from lifetime import exit_with_parent  # Tools/oidc/lifetime.py, beside this script
+
 recorded = []
 lock = threading.Lock()
-
-
-def exit_with_parent():
-    """Tests start this script and may end without stopping it (a suite's provider lives as long
-    as the test process): it ends when its parent does."""
-    import os
-    parent = os.getppid()
-
-    def watch():
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
 
 
 def main():
