@@ -15,11 +15,16 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, nothing else.
@@ -33,12 +38,15 @@ let package = Package(
 
         // Geometry values, codecs, CRS (PROJ) and geometry operations (GEOS). No SQL, no HTTP.
         .target(name: "Geo", dependencies: ["CProj", "CGEOS"]),
-        // All persistence: SpatiaLite through GRDB. SQL lives here and nowhere else.
+        // All persistence: SpatiaLite through GRDB, or PostgreSQL/PostGIS through postgres-nio,
+        // behind the same protocols. SQL lives here and nowhere else.
         .target(name: "Store", dependencies: [
             "Geo", "JSONText",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         // JSON text written straight into bytes: the one JSON string escaper (Open311, the planning
         // register, the audit log's canonical form).
@@ -65,34 +73,55 @@ let package = Package(
         .target(name: "Planning", dependencies: [
             "Store", "Geo", "CSV", "CCairo", "JSONText", "Mail", "Messages", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // Outgoing mail: RFC 5322 messages and an SMTP client for the city's mail relay.
+        // Outgoing mail: RFC 5322 messages and an SMTP client for the city's mail relay (plain,
+        // STARTTLS or implicit TLS, with AUTH PLAIN).
         .target(name: "Mail", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        // Residents' identity: the OpenID Connect relying party (discovery, PKCE, ID-token checks
+        // with jwt-kit), eIDAS levels of assurance and step-up, resident sessions and the keyed
+        // digest of the national personal code. Staff roles stay in Staff.
+        .target(name: "Identity", dependencies: [
+            "Store", "Messages",
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The web pages: the public map, report form, district and consultation pages, and the
         // staff workspace, rendered on the server from the Mustache templates and translations
         // under Data/web. Goes through Reports, Planning and Staff for every rule.
         .target(name: "Web", dependencies: [
-            "Districts", "Reports", "Staff", "Store", "Planning", "Geo", "Messages",
+            "Districts", "RateLimits", "Reports", "Staff", "Store", "Planning", "Geo", "Messages", "Identity",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Per-client limits on anonymous writes: the client's address (trusted proxies and
+        // X-Forwarded-For), token buckets per client, the request context that carries the peer.
+        .target(name: "RateLimits", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
+        // Config: the settings, one value read at start from flags, MIESTAS_* variables and miestas.toml
+        // (TOMLKit), validated with every problem named, and handed down to the modules.
+        .target(name: "Config", dependencies: [
+            "Identity", "Mail", "Maps", "Planning", "RateLimits", "Reports", "Web", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
-            "Clusters", "Districts", "Maps", "Reports", "Staff", "Store", "Planning", "JSONText", "Web", "Messages",
+            "Clusters", "Config", "Districts", "Maps", "RateLimits", "Reports", "Staff", "Store", "Planning", "JSONText", "Web", "Messages", "Identity",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Resources/openapi.json")]),
         .executableTarget(name: "miestas", dependencies: [
-            "Clusters", "Server", "Districts", "Maps", "Reports", "Staff", "Store", "Geo", "CSV", "Planning", "JSONText", "Mail",
+            "Clusters", "Config", "Server", "Districts", "Maps", "Reports", "Staff", "Store", "Geo", "CSV", "Planning", "JSONText", "Mail", "Identity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
-            "Clusters", "Districts", "Reports", "Store", "Geo", "CSV", "Planning",
+            "Clusters", "RateLimits", "Districts", "Reports", "Store", "Geo", "CSV", "Planning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tools/bench/Sources/MiestasBench"),
 
@@ -100,24 +129,35 @@ let package = Package(
         .testTarget(name: "GeoTests", dependencies: ["Geo"]),
         .testTarget(name: "CSVTests", dependencies: ["CSV"]),
         .testTarget(name: "MessagesTests", dependencies: ["Messages"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Geo", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "Geo", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+        ], exclude: ["Fixtures"]),
         .testTarget(name: "DistrictsTests", dependencies: ["Districts", "Store", "Geo", "CSV", "TestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo", "JSONText", "Messages", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo", "Mail", "Messages", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "StaffTests", dependencies: ["Staff", "Store"]),
-        // What several test targets share: where the repository and the shared data are, and
-        // real local servers to test against (SMTP).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "IdentityTests", dependencies: [
+            "Identity", "Store", "Geo", "TestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "RateLimitsTests", dependencies: ["RateLimits"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Identity", "Mail", "Planning", "RateLimits", "Reports", "Web", "TestSupport"]),
+        // What several test targets share: where the repository and the shared data are, real
+        // local servers to test against (SMTP, OpenID Connect providers), and fresh stores on either backend.
+        .target(name: "TestSupport", dependencies: [
+            "Config", "RateLimits", "Store", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOCore", package: "swift-nio"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV", "TestSupport"]),
         .testTarget(name: "MapsTests", dependencies: ["Maps", "Clusters", "Geo", "CCairo"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Clusters", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            "Server", "Clusters", "Config", "RateLimits", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "WebTests", dependencies: [
-            "Web", "Server", "Store", "Planning", "Reports", "Staff", "Messages", "TestSupport",
+            "Web", "Config", "RateLimits", "Server", "Store", "Planning", "Reports", "Staff", "Messages", "Identity", "TestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Runs the built `miestas` binary as a user would.
         .testTarget(name: "MiestasCLITests", dependencies: [

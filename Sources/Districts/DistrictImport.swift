@@ -29,6 +29,8 @@ public struct DistrictImportReport: Sendable {
 
     public var format: String
     public var sourceCRS: CRS
+    /// The one operation that reprojected every district to WGS 84 (nil when the file was in it).
+    public var operation: CoordinateOperation?
     public var districts: [District]
     public var repaired: [Repair]
     public var topology: TopologyReport
@@ -74,7 +76,7 @@ public struct DistrictImporter: Sendable {
                                                      replacing: options.replace)
         } catch { throw .store(error) }
         clock.lap("store")
-        return DistrictImportReport(format: source.format.rawValue, sourceCRS: crs, districts: stored,
+        return DistrictImportReport(format: source.format.rawValue, sourceCRS: crs, operation: prepared.operation, districts: stored,
                                     repaired: prepared.repaired, topology: topology, timings: clock.laps)
     }
 
@@ -96,7 +98,24 @@ public struct DistrictImporter: Sendable {
         }
     }
 
-    private struct Prepared { var districts: [NewDistrict]; var repaired: [DistrictImportReport.Repair] }
+    private struct Prepared { var districts: [NewDistrict]; var repaired: [DistrictImportReport.Repair]; var operation: CoordinateOperation? }
+
+    /// The transformer to WGS 84 that applies the most accurate operation for the data's area
+    /// (found in lon/lat through PROJ's default operation, which is near enough for choosing).
+    static func transformer(from crs: CRS, for features: [Feature]) throws(DistrictsError) -> CoordinateTransformer {
+        do {
+            guard crs != .wgs84 else { return try CoordinateTransformer(from: crs, to: .wgs84) }
+            let box = features.reduce(into: BoundingBox.empty) { box, f in if let g = f.geometry { box.expand(toInclude: g.boundingBox) } }
+            let rough = try CoordinateTransformer(from: crs, to: .wgs84)
+            var corners = [Coordinate(box.minX, box.minY), Coordinate(box.maxX, box.minY), Coordinate(box.maxX, box.maxY),
+                           Coordinate(box.minX, box.maxY), box.center]
+            try rough.transform(&corners)
+            let area = corners.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1) }
+            return try CoordinateTransformer(from: crs, to: .wgs84, within: area)
+        } catch {
+            throw .unknownCRS("\(crs.description): \(error)")
+        }
+    }
 
     private func prepare(_ features: [Feature], crs: CRS, options: DistrictImportOptions, path: String,
                          progress: (String) -> Void) throws(DistrictsError) -> Prepared {
@@ -107,8 +126,7 @@ public struct DistrictImporter: Sendable {
         let codeField = try Self.field(options.codeField, candidates: ["code", "CODE", "Code", "kodas", "KODAS"],
                                        option: "--code-field", fields: fields, required: false)
 
-        let transformer: CoordinateTransformer
-        do { transformer = try CoordinateTransformer(from: crs, to: .wgs84) } catch { throw .unknownCRS(crs.description) }
+        let transformer = try Self.transformer(from: crs, for: features)
         let geos = GeosContext()
         var districts: [NewDistrict] = []
         var repaired: [DistrictImportReport.Repair] = []
@@ -150,7 +168,7 @@ public struct DistrictImporter: Sendable {
         if let (code, labels) = codes.first(where: { $0.value.count > 1 }) { throw .duplicateCode(code: code, features: labels) }
 
         if !repaired.isEmpty { progress("repaired \(repaired.count) invalid polygon(s)") }
-        return Prepared(districts: districts, repaired: repaired)
+        return Prepared(districts: districts, repaired: repaired, operation: transformer.operation)
     }
 
     private func validated(_ geometry: Geometry, label: String, geos: GeosContext, repair: Bool) throws(DistrictsError) -> (Geometry, DistrictImportReport.Repair?) {
@@ -182,12 +200,22 @@ public struct DistrictImporter: Sendable {
         }
     }
 
+    /// The field to read: the one asked for, else the first candidate present. Names match without
+    /// regard to case, as dBase (Shapefile) field names do and GIS tools show them in their stored
+    /// case (`longName` for `LONGNAME`); an exact match wins, and two fields differing only in
+    /// case are ambiguous.
     static func field(_ requested: String?, candidates: [String], option: String, fields: Set<String>, required: Bool) throws(DistrictsError) -> String? {
-        if let requested {
-            guard fields.contains(requested) else { throw .missingField(field: requested, option: option, available: Array(fields)) }
-            return requested
+        func matching(_ name: String) throws(DistrictsError) -> String? {
+            if fields.contains(name) { return name }
+            let folded = fields.filter { $0.lowercased() == name.lowercased() }.sorted()
+            if folded.count > 1 { throw .ambiguousField(field: name, option: option, matches: folded) }
+            return folded.first
         }
-        if let found = candidates.first(where: fields.contains) { return found }
+        if let requested {
+            guard let found = try matching(requested) else { throw .missingField(field: requested, option: option, available: Array(fields)) }
+            return found
+        }
+        for candidate in candidates { if let found = try matching(candidate) { return found } }
         if required { throw .missingField(field: candidates[0], option: option, available: Array(fields)) }
         return nil
     }

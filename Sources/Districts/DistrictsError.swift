@@ -12,6 +12,8 @@ public enum DistrictsError: Error, Equatable, Sendable, CustomStringConvertible 
     case missingCRS(path: String)
     case noPolygons(path: String)
     case missingField(field: String, option: String, available: [String])
+    /// Fields that differ from the one asked for only in case, and from each other.
+    case ambiguousField(field: String, option: String, matches: [String])
     case missingValue(field: String, feature: String)
     case notPolygonal(feature: String, type: String)
     case coordinatesOutOfRange(feature: String, x: Double, y: Double, crs: String)
@@ -34,6 +36,8 @@ public enum DistrictsError: Error, Equatable, Sendable, CustomStringConvertible 
         case .noPolygons(let path): return "\(path) holds no polygons: districts must be Polygon or MultiPolygon features"
         case .missingField(let field, let option, let available):
             return "the features have no field '\(field)'; pass \(option) with one of: \(available.sorted().joined(separator: ", "))"
+        case .ambiguousField(let field, let option, let matches):
+            return "the features have several fields named '\(field)' in different case (\(matches.joined(separator: ", "))); pass \(option) with the exact one"
         case .missingValue(let field, let feature): return "\(feature) has no value in field '\(field)'"
         case .notPolygonal(let feature, let type): return "\(feature) is a \(type), not a Polygon or MultiPolygon"
         case .coordinatesOutOfRange(let feature, let x, let y, let crs):

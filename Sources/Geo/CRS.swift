@@ -107,30 +107,93 @@ final class ProjContext {
     }
 }
 
+/// The coordinate operation a transformer applies, as PROJ names it, with its accuracy in
+/// metres (nil when PROJ does not know it: a "ballpark" operation that may be off by 100 m).
+public struct CoordinateOperation: Sendable, Hashable, CustomStringConvertible {
+    public let name: String
+    public let accuracyMetres: Double?
+    public var description: String {
+        "\(name) (accuracy \(accuracyMetres.map { $0 < 1 ? String(format: "%.1f m", $0) : String(format: "%.0f m", $0) } ?? "unknown"))"
+    }
+}
+
 /// Transforms coordinates between two CRSs, in lon/lat (easting/northing) order on both sides.
 /// Owns its PROJ context: use one per thread or actor.
 public final class CoordinateTransformer {
     public let source: CRS
     public let target: CRS
+    /// With `within`: the one operation chosen for the whole area; otherwise nil (PROJ picks per point).
+    public let operation: CoordinateOperation?
     private let context = ProjContext()
     private let pj: OpaquePointer?  // nil when source and target are the same CRS
 
+    /// A transformer that lets PROJ pick an operation for each point (by its area of use).
     public init(from source: CRS, to target: CRS) throws(GeoError) {
         self.source = source
         self.target = target
+        operation = nil
         if source == target { pj = nil; return }
-        guard let s = proj_create(context.handle, source.definition) else { throw .unknownCRS(source.description) }
-        defer { proj_destroy(s) }
-        guard let t = proj_create(context.handle, target.definition) else { throw .unknownCRS(target.description) }
-        defer { proj_destroy(t) }
+        let (s, t) = try Self.crss(source, target, context)
+        defer { proj_destroy(s); proj_destroy(t) }
         guard let raw = proj_create_crs_to_crs_from_pj(context.handle, s, t, nil, nil) else {
             throw .transformFailed("no operation from \(source) to \(target): \(context.lastError)")
         }
         defer { proj_destroy(raw) }
-        guard let normalized = proj_normalize_for_visualization(context.handle, raw) else {
+        pj = try Self.normalized(raw, context)
+    }
+
+    /// A transformer that applies one operation to everything: the most accurate one PROJ knows
+    /// for data within `area` (lon/lat degrees) whose grids are installed. PROJ's own choice
+    /// depends on how the target is spelled (to OGC:CRS84 it finds a 0.1 m NAD83 transformation
+    /// that to EPSG:4326 it does not, and takes a 4 m one) and may differ from point to point at
+    /// the edge of an operation's area; this choice does neither, and says what it chose.
+    public init(from source: CRS, to target: CRS, within area: BoundingBox) throws(GeoError) {
+        self.source = source
+        self.target = target
+        if source == target { pj = nil; operation = nil; return }
+        let (s, t) = try Self.crss(source, target, context)
+        defer { proj_destroy(s); proj_destroy(t) }
+        var candidates: [(op: OpaquePointer, accuracy: Double?)] = []
+        defer { for c in candidates { proj_destroy(c.op) } }
+        // WGS 84 is offered to PROJ in both its spellings: their candidate lists differ.
+        var targets = [t]
+        if target == .wgs84, let alternative = proj_create(context.handle, "EPSG:4326") { targets.append(alternative) }
+        defer { for extra in targets.dropFirst() { proj_destroy(extra) } }
+        for candidateTarget in targets {
+            guard let factory = proj_create_operation_factory_context(context.handle, nil) else { continue }
+            defer { proj_operation_factory_context_destroy(factory) }
+            proj_operation_factory_context_set_area_of_interest(context.handle, factory, area.minX, area.minY, area.maxX, area.maxY)
+            proj_operation_factory_context_set_spatial_criterion(context.handle, factory, PROJ_SPATIAL_CRITERION_PARTIAL_INTERSECTION)
+            proj_operation_factory_context_set_grid_availability_use(context.handle, factory, PROJ_GRID_AVAILABILITY_DISCARD_OPERATION_IF_MISSING_GRID)
+            guard let list = proj_create_operations(context.handle, s, candidateTarget, factory) else { continue }
+            defer { proj_list_destroy(list) }
+            for i in 0..<proj_list_get_count(list) {
+                guard let op = proj_list_get(context.handle, list, i) else { continue }
+                guard proj_coordoperation_is_instantiable(context.handle, op) != 0 else { proj_destroy(op); continue }
+                let accuracy = proj_coordoperation_get_accuracy(context.handle, op)
+                candidates.append((op, accuracy >= 0 ? accuracy : nil))
+            }
+        }
+        // Known accuracies first, smallest first; an operation of unknown accuracy only when none is known.
+        guard let best = candidates.min(by: { a, b in (a.accuracy ?? .infinity) < (b.accuracy ?? .infinity) }) else {
+            throw .transformFailed("no usable operation from \(source) to \(target) for the data's area: \(context.lastError)")
+        }
+        operation = CoordinateOperation(name: proj_get_name(best.op).map { String(cString: $0) } ?? "unnamed", accuracyMetres: best.accuracy)
+        pj = try Self.normalized(best.op, context)
+    }
+
+    private static func crss(_ source: CRS, _ target: CRS, _ context: ProjContext) throws(GeoError) -> (OpaquePointer, OpaquePointer) {
+        guard let s = proj_create(context.handle, source.definition) else { throw .unknownCRS(source.description) }
+        guard let t = proj_create(context.handle, target.definition) else { proj_destroy(s); throw .unknownCRS(target.description) }
+        return (s, t)
+    }
+
+    /// The operation with longitude (easting) first on both sides, whatever the CRSs declare.
+    private static func normalized(_ op: OpaquePointer, _ context: ProjContext) throws(GeoError) -> OpaquePointer {
+        guard let normalized = proj_normalize_for_visualization(context.handle, op) else {
             throw .transformFailed("cannot normalise axis order: \(context.lastError)")
         }
-        pj = normalized
+        return normalized
     }
 
     deinit { if let pj { proj_destroy(pj) } }

@@ -33,7 +33,7 @@ public struct OutboxDelivery: Sendable {
     public func deliverDue(at now: Date = Date()) async throws(StoreError) -> Round {
         var round = Round()
         while true {
-            let due = try await store.dueOutbox(at: now, limit: batchSize)
+            let due = try await store.claimDueOutbox(at: now, limit: batchSize, lease: 600)
             guard !due.isEmpty else { return round }
             var sendable: [(OutboxMessage, MailMessage)] = []
             for message in due {

@@ -6,6 +6,7 @@ import Geo
 public struct ConsultationTimes: Decodable, Sendable {
     public var start: String
     public var end: String
+    public init(start: String, end: String) { self.start = start; self.end = end }
 }
 
 public struct PlanInput: Decodable, Sendable {
@@ -17,6 +18,12 @@ public struct PlanInput: Decodable, Sendable {
     public var architects: [String]?
     public var consultation: ConsultationTimes?
     public var moderation: String?
+
+    public init(title: String, description: String? = nil, kind: String, organiser: String? = nil, area: JSONValue,
+                architects: [String]? = nil, consultation: ConsultationTimes? = nil, moderation: String? = nil) {
+        self.title = title; self.description = description; self.kind = kind; self.organiser = organiser; self.area = area
+        self.architects = architects; self.consultation = consultation; self.moderation = moderation
+    }
 }
 
 /// PATCH: every member optional; absent members stay as they are.

@@ -22,13 +22,13 @@ public struct DistrictSummary: Sendable {
     public var services: [ServiceCounts]
     public var backlog: Backlog
     public var medianHoursToClose: Double?
-    /// Weeks starting Monday 00:00 city time, oldest first (at most `maximumWeeks`, the latest).
+    /// Weeks starting Monday 00:00 local time, oldest first (at most `maximumWeeks`, the latest).
     public var weekly: [Week]
     public var pileUps: [LocationPileUp]
 
     public static let maximumWeeks = 520
 
-    public init(district: District, facts: DistrictReportFacts, from: Date?, until: Date?, now: Date = Date()) {
+    public init(district: District, facts: DistrictReportFacts, from: Date?, until: Date?, time: LocalTime, now: Date = Date()) {
         self.district = district; self.from = from; self.until = until
         var total = StatusCounts()
         for c in facts.counts.values { for (s, n) in c.byStatus { total.byStatus[s, default: 0] += n } }
@@ -41,7 +41,7 @@ public struct DistrictSummary: Sendable {
                           oldest: facts.unresolvedRequestedAt.min().map { Date(timeIntervalSince1970: Double($0) / 1000) },
                           medianAgeDays: Self.median(ages))
         medianHoursToClose = Self.median(facts.closeDurations.map { Double($0) / 3_600_000 })
-        weekly = Self.weekly(facts.requestedAt, from: from, until: until)
+        weekly = Self.weekly(facts.requestedAt, from: from, until: until, calendar: time.calendar)
         pileUps = DataQuality.pileUps(facts.locations)
     }
 
@@ -53,11 +53,9 @@ public struct DistrictSummary: Sendable {
     }
 
     /// Counts per week over [from, until), or over the weeks the reports span.
-    static func weekly(_ requestedAt: [Int64], from: Date?, until: Date?) -> [Week] {
+    static func weekly(_ requestedAt: [Int64], from: Date?, until: Date?, calendar: Calendar) -> [Week] {
         guard let first = from ?? requestedAt.first.map({ Date(timeIntervalSince1970: Double($0) / 1000) }),
               let end = until ?? requestedAt.last.map({ Date(timeIntervalSince1970: Double($0) / 1000 + 0.001) }), first < end else { return [] }
-        var calendar = Calendar(identifier: .iso8601)  // weeks start on Monday
-        calendar.timeZone = Open311Time.cityTimeZone
         guard var start = calendar.dateInterval(of: .weekOfYear, for: first)?.start else { return [] }
         var starts: [Date] = []
         while start < end {

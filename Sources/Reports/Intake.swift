@@ -51,7 +51,7 @@ public final class Intake: Sendable {
         self.store = store
         self.media = media
         self.settings = settings
-        writer = GroupCommitter { batch in store.insertReportsBlocking(batch) }
+        writer = store.makeReportWriter()
         let centre = locator.districts.reduce(into: BoundingBox.empty) { $0.expand(toInclude: $1.geometry.boundingBox) }
         openReports = OpenReportIndex(cellMetres: settings.duplicateRadiusMetres, latitude: centre.isEmpty ? 0 : centre.center.y)
     }
@@ -66,9 +66,13 @@ public final class Intake: Sendable {
     /// Transactions the writer has committed, the reports in them, and the time they took.
     public var writerTotals: WriterTotals { writer.totals }
 
-    public func submit(_ submission: Submission, source: String = "open311", at now: Date = Date()) async throws(IntakeError) -> IntakeReceipt {
+    /// `residentId`: the signed-in resident making the report through the pages (their "my
+    /// reports"); never taken from the submission's own fields.
+    public func submit(_ submission: Submission, source: String = "open311", residentId: Int64? = nil,
+                       at now: Date = Date()) async throws(IntakeError) -> IntakeReceipt {
         let (service, report) = try validate(submission, source: source, at: now)
         var new = report
+        new.residentId = residentId
         guard let district = locator.locate(new.location) else {
             throw .outsideServiceArea(lat: new.location.y, long: new.location.x)
         }

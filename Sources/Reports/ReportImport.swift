@@ -97,7 +97,9 @@ public struct ReportImporter: Sendable {
 
     public init(store: any ReportStore, locator: DistrictLocator) { self.store = store; self.locator = locator }
 
-    public func importCSV(_ path: String, mapping: ImportMapping, progress: (String) -> Void = { _ in }) async throws(ReportImportError) -> ReportImportSummary {
+    /// `shift` is added to every time read (`weeksToBring` computes one that brings old data up to a day).
+    public func importCSV(_ path: String, mapping: ImportMapping, shift: TimeInterval = 0,
+                          progress: (String) -> Void = { _ in }) async throws(ReportImportError) -> ReportImportSummary {
         let started = Date()
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
         // Read a chunk at a time: the first rows are being written while the rest is parsed.
@@ -157,11 +159,11 @@ public struct ReportImporter: Sendable {
             let point = Coordinate(lon, lat)
             guard DistrictLocator.isValid(point) else { reject("coordinates out of range", n); return nil }
             guard let district = locator.locate(point) else { reject("outside every district", n); return nil }
-            guard let opened = field(openedColumn).flatMap(times.parse) else { reject("bad or missing \(c.requestedAt) time", n); return nil }
+            guard let opened = field(openedColumn).flatMap(times.parse)?.addingTimeInterval(shift) else { reject("bad or missing \(c.requestedAt) time", n); return nil }
             guard let rawStatus = field(statusColumn), let statusName = mapping.statuses[rawStatus], let status = ReportStatus(rawValue: statusName) else {
                 reject("unknown status '\(field(statusColumn) ?? "")'", n); return nil
             }
-            let closed = field(closedColumn).flatMap(times.parse)
+            let closed = field(closedColumn).flatMap(times.parse)?.addingTimeInterval(shift)
             let category = field(categoryColumn) ?? ""
             if mapping.categories[category] == nil { summary.unmappedCategories[category, default: 0] += 1 }
             let code = codes[category] ?? { let c = mapping.serviceCode(for: category); codes[category] = c; return c }()
@@ -194,6 +196,32 @@ public struct ReportImporter: Sendable {
         summary.pileUps = DataQuality.pileUps(located)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
+    }
+
+    /// The shift, in whole weeks (so weekdays stay as they were), that brings the file's newest
+    /// report into the week before `day`: demo data that keeps moving with the calendar. Zero when
+    /// the file is already that recent. Reads the file's times once, before the import.
+    public static func weeksToBring(_ path: String, mapping: ImportMapping, upTo day: Date) throws(ReportImportError) -> TimeInterval {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
+        guard let zone = TimeZone(identifier: mapping.timeZone) else { throw .mapping("unknown time zone '\(mapping.timeZone)'") }
+        let times = LocalTimeParser(timeZone: zone)
+        var reader: CSVReader
+        do { reader = try CSVReader(data) } catch { throw .unreadable(path: path, reason: error.description) }
+        guard let column = reader.header.firstIndex(of: mapping.columns.requestedAt) else {
+            throw .missingColumn(mapping.columns.requestedAt, available: reader.header)
+        }
+        var newest: Date?
+        while true {
+            let chunk: [[String]]
+            do { chunk = try reader.next(batchSize) } catch { throw .unreadable(path: path, reason: error.description) }
+            if chunk.isEmpty { break }
+            for row in chunk where column < row.count {
+                if let t = times.parse(row[column].trimmingWhitespace), t > (newest ?? .distantPast) { newest = t }
+            }
+        }
+        guard let newest, newest < day else { return 0 }
+        let week = 7 * 86_400.0
+        return (day.timeIntervalSince(newest) / week).rounded(.down) * week
     }
 
     private func tally(_ batch: [NewReport], _ results: [Result<Report, StoreError>], into summary: inout ReportImportSummary) {

@@ -12,6 +12,9 @@ final class APIKeyCache: Sendable {
 
     init(store: any APIKeyStore, lifetime: TimeInterval = 5) { self.store = store; self.lifetime = lifetime }
 
+    /// Forgets every remembered key (another server made or revoked one).
+    func clear() { valid.withLock { $0.removeAll() } }
+
     func isValid(_ secret: String, now: Date = Date()) async throws -> Bool {
         if let until = valid.withLock({ $0[secret] }), until > now { return true }
         guard try await store.apiKey(secret: secret) != nil else {

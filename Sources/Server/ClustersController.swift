@@ -2,6 +2,7 @@ import Clusters
 import Foundation
 import Geo
 import Hummingbird
+import RateLimits
 import Reports
 import Store
 
@@ -14,8 +15,10 @@ import Store
 /// snapshot is replaced within a second of new reports; an id from an older one may answer 404.
 struct ClustersController: Sendable {
     let clusters: MapClusters
+    /// Days in `since`/`until` are local days.
+    let time: LocalTime
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("api/v1/clusters") { request, _ in try clustersInView(request) }
         router.get("api/v1/clusters/:id/children") { request, context in
             let (index, id) = try lookup(request, context)
@@ -85,13 +88,13 @@ struct ClustersController: Sendable {
                 }
             })
         }
-        let (since, until) = try DistrictsController.range(request)
+        let (since, until) = try DistrictsController.range(request, time: time)
         filter.since = since.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
         filter.until = until.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
         return filter
     }
 
-    func lookup(_ request: Request, _ context: BasicRequestContext) throws -> (ClusterIndex, ClusterID) {
+    func lookup(_ request: Request, _ context: ClientRequestContext) throws -> (ClusterIndex, ClusterID) {
         guard let text = context.parameters.get("id"), let raw = Int64(text), raw >= 0 else { throw Problem(.notFound, "no such cluster") }
         return (try filteredIndex(request), ClusterID(rawValue: raw))
     }

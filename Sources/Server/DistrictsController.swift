@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RateLimits
 import Reports
 import Store
 
@@ -9,15 +10,16 @@ struct DistrictsController: Sendable {
     let statistics: any ReportStatisticsStore
     let services: [String: Service]
     let locale: String
+    let time: LocalTime
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("api/v1/districts") { _, _ in try await list() }
         router.get("api/v1/districts/:code/summary") { request, context in
             try await summary(request, district: try district(context))
         }
     }
 
-    func district(_ context: BasicRequestContext) throws -> District {
+    func district(_ context: ClientRequestContext) throws -> District {
         let code = context.parameters.get("code") ?? ""
         guard let found = districts.first(where: { $0.code == code }) else {
             throw Problem(.notFound, "no district with code '\(code.prefix(60))'")
@@ -45,10 +47,10 @@ struct DistrictsController: Sendable {
     }
 
     /// `since` and `until` (a day such as 2015-03-01, or an ISO 8601 instant) bound every figure.
-    static func range(_ request: Request) throws -> (Date?, Date?) {
+    static func range(_ request: Request, time: LocalTime) throws -> (Date?, Date?) {
         func parse(_ name: String) throws -> Date? {
             guard let text = request.parameter(name) else { return nil }
-            guard let date = Open311Time.parseDayOrInstant(text) else {
+            guard let date = time.parseDayOrInstant(text) else {
                 throw Problem(.badRequest, "\(name) must be a day (2015-03-01) or an ISO 8601 instant with an offset, got '\(text.prefix(40))'")
             }
             return date
@@ -59,10 +61,10 @@ struct DistrictsController: Sendable {
     }
 
     func summary(_ request: Request, district: District) async throws -> Response {
-        let (since, until) = try Self.range(request)
+        let (since, until) = try Self.range(request, time: time)
         let facts = try await statistics.districtFacts(code: district.code, from: since, until: until)
-        let s = DistrictSummary(district: district, facts: facts, from: since, until: until)
-        let date = { (d: Date?) in d.map { JSONScalar.string(Open311Time.format($0)) } ?? .null }
+        let s = DistrictSummary(district: district, facts: facts, from: since, until: until, time: time)
+        let date = { (d: Date?) in d.map { JSONScalar.string(time.format($0)) } ?? .null }
         let number = { (x: Double?) in x.map { JSONScalar.double(($0 * 10).rounded() / 10) } ?? .null }
         return jsonResponse([
             "code": .string(district.code), "name": .string(district.name),
@@ -77,7 +79,7 @@ struct DistrictsController: Sendable {
             "open_backlog": .object(["count": .int(s.backlog.count), "oldest_requested": date(s.backlog.oldest),
                                      "median_age_days": number(s.backlog.medianAgeDays)]),
             "median_hours_to_close": number(s.medianHoursToClose),
-            "weekly": .array(s.weekly.map { .object(["week_start": .string(Open311Time.format($0.start)), "count": .int($0.count)]) }),
+            "weekly": .array(s.weekly.map { .object(["week_start": .string(time.format($0.start)), "count": .int($0.count)]) }),
             "data_quality": .object(["pile_ups": .array(s.pileUps.map { p in
                 .object(["lon": .double(p.location.x), "lat": .double(p.location.y), "reports": .int(p.reports), "services": .int(p.services),
                          "flag": .string("\(p.reports) reports of \(p.services) services on one identical point: likely a default location, not real places")])

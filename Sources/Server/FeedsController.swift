@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RateLimits
 import Reports
 import Store
 
@@ -8,9 +9,12 @@ struct FeedsController: Sendable {
     let store: any ReportStore
     let services: [String: Service]
     let locale: String
+    let time: LocalTime
+    /// The feed's title names the municipality.
+    let municipality: String
     static let size = 100
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("feeds/reports.atom") { request, _ in try await feed(request) }
     }
 
@@ -23,13 +27,13 @@ struct FeedsController: Sendable {
         let base = "http://\(host)"
         let query = [district.map { "district=\($0)" }, service.map { "service=\($0)" }].compactMap { $0 }.joined(separator: "&")
         let selfURL = base + "/feeds/reports.atom" + (query.isEmpty ? "" : "?" + query)
-        var title = "Miestas: reports"
+        var title = "\(municipality): reports"
         if let service { title += " — \(services[service]!.name.text(locale))" }
         if let district { title += " — \(district)" }
         let updated = reports.map(\.updatedAt).max() ?? Date(timeIntervalSince1970: 0)
 
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n" + #"<feed xmlns="http://www.w3.org/2005/Atom">"#
-        xml += "<id>\(XML.escape(selfURL))</id><title>\(XML.escape(title))</title><updated>\(Self.time(updated))</updated>"
+        xml += "<id>\(XML.escape(selfURL))</id><title>\(XML.escape(title))</title><updated>\(stamp(updated))</updated>"
         xml += #"<link rel="self" type="application/atom+xml" href="\#(XML.escape(selfURL))"/>"#
         xml += "<author><name>Miestas</name></author>"
         for r in reports {
@@ -38,7 +42,7 @@ struct FeedsController: Sendable {
             let where_ = d.districtCode.map { " — \($0)" } ?? ""
             xml += "<entry><id>\(base)/api/v1/reports/\(r.id)</id>"
             xml += "<title>\(XML.escape("\(name)\(where_) (\(d.status.rawValue))"))</title>"
-            xml += "<published>\(Self.time(d.requestedAt))</published><updated>\(Self.time(r.updatedAt))</updated>"
+            xml += "<published>\(stamp(d.requestedAt))</published><updated>\(stamp(r.updatedAt))</updated>"
             xml += #"<link rel="alternate" href="\#(base)/api/v1/reports/\#(r.id)"/>"#
             xml += #"<category term="\#(XML.escape(d.serviceCode))"/>"#
             let text = [d.description, r.statusNotes.map { "Status: \($0)" }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n")
@@ -51,5 +55,5 @@ struct FeedsController: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: xml)))
     }
 
-    static func time(_ date: Date) -> String { Open311Time.format(date) }
+    func stamp(_ date: Date) -> String { time.format(date) }
 }

@@ -2,12 +2,15 @@ import Clusters
 import Foundation
 import Geo
 import Hummingbird
+import RateLimits
+import Reports
 import Store
 
 /// `GET /api/v1/districts/{code}/hotspots`: the problem areas of one district, DBSCAN in metres
 /// over its reports (with the map's filters), as GeoJSON outlines.
 struct HotspotsController: Sendable {
     let clusters: MapClusters
+    let time: LocalTime
 
     /// The document: a FeatureCollection with the analysis's parameters and totals beside it.
     struct Document: Encodable {
@@ -21,12 +24,12 @@ struct HotspotsController: Sendable {
         var features: [Feature]
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("api/v1/districts/:code/hotspots") { request, context in
             let code = context.parameters.get("code") ?? ""
             let eps = try number(request, "eps", default: MapClusters.hotspotEps, range: 0...5_000)
             let minPoints = Int(try number(request, "min_points", default: Double(MapClusters.hotspotMinPoints), range: 1...100_000))
-            let filter = try ClustersController(clusters: clusters).filter(request)
+            let filter = try ClustersController(clusters: clusters, time: time).filter(request)
             let found: HotspotReport?
             do { found = try clusters.hotspots(district: code, filter: filter, eps: eps, minPoints: minPoints) } catch let error as HotspotError {
                 throw Problem(.badRequest, error.description)

@@ -1,12 +1,13 @@
 import Districts
 import Geo
 import Hummingbird
+import RateLimits
 
 /// `GET /api/v1/locate?lon=&lat=`: the district covering a point, from the in-memory index.
 struct LocateController: Sendable {
     let locator: DistrictLocator
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("api/v1/locate") { request, _ in try locate(request) }
     }
 

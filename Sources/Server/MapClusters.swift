@@ -19,12 +19,16 @@ final class MapClusters: Sendable {
     private let services: ServiceCodes
     /// The district codes as JSON strings, quoted once.
     private let quotedDistricts: [[UInt8]]
+    /// The ids in the indexes, so a report learnt twice (from intake and from the change feed,
+    /// or from the feed after the start's load) is placed once.
+    private let known: Mutex<Set<Int64>>
 
     init(points: [ReportPoint], catalogue: [String], districts: [String]) throws {
         self.districts = districts
         districtIndex = Dictionary(districts.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
         services = ServiceCodes(catalogue)
         quotedDistricts = districts.map(QuotedNames.quote)
+        known = Mutex(Set(points.map(\.id)))
         let clusterPoints = points.map(Self.converter(services, districtIndex))
         free = try LiveClusterIndex(points: clusterPoints)
         byDistrict = try LiveClusterIndex(points: clusterPoints, options: ClusterOptions(grouping: .byDistrict))
@@ -84,8 +88,12 @@ final class MapClusters: Sendable {
     }
     func districtIndex(_ code: String) -> Int32? { districtIndex[code] }
 
-    /// A committed report: shown within a second.
+    /// True when report `id` is in the indexes (or on its way into them).
+    func knows(_ id: Int64) -> Bool { known.withLock { $0.contains(id) } }
+
+    /// A committed report: shown within a second. Nothing happens if it is there already.
     func add(_ report: Report) {
+        guard known.withLock({ $0.insert(report.id).inserted }) else { return }
         let d = report.details
         let p = point(ReportPoint(id: report.id, location: d.location, serviceCode: d.serviceCode, status: d.status,
                                   requestedAt: Int64((d.requestedAt.timeIntervalSince1970 * 1000).rounded()), districtCode: d.districtCode))
@@ -95,7 +103,9 @@ final class MapClusters: Sendable {
 
     /// Every report again from the store (after status changes, which move reports between filters).
     func reload(from store: any ReportStatisticsStore) async throws {
-        let points = try await store.reportPoints(districtCode: nil).map(point)
+        let stored = try await store.reportPoints(districtCode: nil)
+        known.withLock { $0 = Set(stored.map(\.id)) }
+        let points = stored.map(point)
         free.replaceAll(with: points)
         byDistrict.replaceAll(with: points)
     }

@@ -18,7 +18,7 @@ public final class MapService: Sendable {
     /// the server runs).
     let labelReach: Double
 
-    init(clusters: MapClusters, districts: [District], cacheFolder: URL, settings: WMSSettings = MapService.configuredSettings()) {
+    init(clusters: MapClusters, districts: [District], cacheFolder: URL, settings: WMSSettings) {
         self.clusters = clusters
         wms = WMSService(settings: settings)
         tiles = TileService(renderer: wms.renderer, cache: TileCache(root: cacheFolder))
@@ -30,7 +30,7 @@ public final class MapService: Sendable {
     /// Reloads the plan areas and published comment locations the planning layers draw; when
     /// they changed, drops those layers' cached tiles. Run at start, after every planning write
     /// and every few seconds (consultations open and close by the clock).
-    public func refreshPlans(from store: SpatiaLiteStore) async throws(StoreError) {
+    public func refreshPlans(from store: any PlanningStore) async throws(StoreError) {
         let areas = try await store.planAreas()
         let locations = try await store.publishedCommentLocations(planId: nil)
         let changed = plans.replace(
@@ -44,27 +44,6 @@ public final class MapService: Sendable {
 
     /// Grows whenever the reports change: the WMS update sequence (the TIME extent moves with it).
     var updateSequence: Int { clusters.free.generation }
-
-    /// The WMS settings, with extra EPSG codes from `$MIESTAS_WMS_EXTRA_EPSG` (comma-separated,
-    /// e.g. `32634,25834`); codes PROJ does not know are left out with a warning on standard error.
-    public static func configuredSettings() -> WMSSettings {
-        let text = ProcessInfo.processInfo.environment["MIESTAS_WMS_EXTRA_EPSG"] ?? ""
-        var codes: [Int] = []
-        for part in text.split(separator: ",") {
-            let trimmed = part.trimmingCharacters(in: .whitespaces).uppercased().replacingOccurrences(of: "EPSG:", with: "")
-            if let code = Int(trimmed), (try? MapCRS("EPSG:\(code)")) != nil {
-                codes.append(code)
-            } else {
-                FileHandle.standardError.write(Data("warning: MIESTAS_WMS_EXTRA_EPSG: '\(part)' is not an EPSG code PROJ knows; left out\n".utf8))
-            }
-        }
-        return WMSSettings(extraEPSGCodes: codes)
-    }
-
-    /// The default cache folder: `$MIESTAS_TILE_CACHE`, else `Tiles/cache` in the working directory.
-    public static var defaultCacheFolder: URL {
-        URL(fileURLWithPath: ProcessInfo.processInfo.environment["MIESTAS_TILE_CACHE"] ?? "Tiles/cache")
-    }
 
     /// A committed new or changed report: removes the tiles it touches now, and again once the
     /// cluster index holds it (a tile rendered in between would show the old state).

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RateLimits
 import Store
 
 /// `GET /media/{name}`: uploaded photos. Names are content hashes, so a file never changes:
@@ -7,7 +8,7 @@ import Store
 struct MediaController: Sendable {
     let library: MediaLibrary
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("media/:name") { request, context in
             let name = try context.parameters.require("name")
             guard let url = library.file(named: name) else { throw Problem(.notFound, "no photo called '\(name.prefix(80))'") }

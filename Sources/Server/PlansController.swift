@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Hummingbird
+import RateLimits
 import JSONText
 import Messages
 import Planning
@@ -14,10 +15,12 @@ import Web
 struct PlansController: Sendable {
     let consultations: Consultations
     let accounts: StaffAccounts
+    /// Comments per client address.
+    let limits: ClientLimits
     /// Told after every successful write (the map's planning layers reload).
     var changed: @Sendable () -> Void = {}
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("api/v1/plans") { request, _ in
             try await guarded(request, .listPlans) { _ in
                 let plans = try await consultations.plans()
@@ -97,6 +100,8 @@ struct PlansController: Sendable {
         router.post("api/v1/plans/:id/comments") { request, context in
             try await guarded(request, .submitComment) { actor in
                 let planId = try id(context)
+                // Anonymous residents are limited per address; staff entering comments are not.
+                if case .resident = actor { try limits.check(.comment, client: limits.client(of: request, context: context)) }
                 let limit = consultations.settings.maxCommentAttachmentBytes * 4 / 3 + 128 * 1024
                 let input = try await decode(CommentInput.self, request, limit: limit,
                                              example: #"{"kind": "objection", "text": "...", "name": "...", "email": "...", "location": {"type": "Point", "coordinates": [23.9, 54.9]}}"#)
@@ -194,7 +199,7 @@ struct PlansController: Sendable {
         return .staff(user)
     }
 
-    func id(_ context: BasicRequestContext) throws -> Int64 {
+    func id(_ context: ClientRequestContext) throws -> Int64 {
         guard let text = context.parameters.get("id"), let id = Int64(text), id > 0 else { throw PlanningError.notFound(.noSuchId) }
         return id
     }

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import RateLimits
+import Store
 
 /// An error answer in RFC 9457 "problem details" form, for the JSON API.
 public struct Problem: Error, Sendable {
@@ -7,16 +9,19 @@ public struct Problem: Error, Sendable {
     public var detail: String
     /// Headers the answer carries besides its content type (`Retry-After` on a 429).
     public var headers: HTTPFields = [:]
+    /// Extension members (RFC 9457 §3.2), e.g. the level a step-up needs.
+    var extensions: [String: JSONScalar] = [:]
 
     public init(_ status: HTTPResponse.Status, _ detail: String, headers: HTTPFields = [:]) {
         self.status = status; self.detail = detail; self.headers = headers
     }
 
     func response() -> Response {
-        let body: [String: JSONScalar] = [
+        var body: [String: JSONScalar] = [
             "type": .string("about:blank"), "title": .string(status.reasonPhrase),
             "status": .int(Int(status.code)), "detail": .string(detail),
         ]
+        body.merge(extensions) { standard, _ in standard }
         var response = jsonResponse(body, status: status, contentType: "application/problem+json")
         response.headers.append(contentsOf: headers)
         return response
@@ -26,11 +31,23 @@ public struct Problem: Error, Sendable {
 /// Turns a `Problem` thrown by a route into its response, and anything else into a 500
 /// that says nothing of the internals (the log has the details).
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let telemetry: Telemetry
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response()
+        } catch let limited as TooManyRequests {
+            telemetry.rateLimited(limited.write)
+            return Problem(.tooManyRequests, limited.description, headers: [.retryAfter: String(limited.retryAfter)]).response()
+        } catch let error as StoreError {
+            // The database is away (restarting): the client should come back shortly.
+            guard case .unavailable = error else {
+                context.logger.error("unhandled error: \(error)")
+                return Problem(.internalServerError, "internal error").response()
+            }
+            return Problem(.serviceUnavailable, error.description, headers: [.retryAfter: "5"]).response()
         } catch let error as HTTPError {
             return Problem(error.status, error.body ?? error.status.reasonPhrase).response()
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Hummingbird
+import RateLimits
 import Reports
 import Store
 
@@ -10,16 +11,17 @@ struct ReportsController: Sendable {
     let store: any ReportStore
     let openReports: OpenReportIndex
     let auth: StaffAuth
+    let time: LocalTime
     /// Called after a status change is committed (the map's clusters filter by status).
     var statusChanged: @Sendable (Report) -> Void = { _ in }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("api/v1/reports.geojson") { request, _ in try await geojson(request) }
         router.get("api/v1/reports/:id") { _, context in try await show(try id(context)) }
         router.post("api/v1/reports/:id/transitions") { request, context in try await transition(request, id: try id(context)) }
     }
 
-    private func id(_ context: BasicRequestContext) throws -> Int64 {
+    private func id(_ context: ClientRequestContext) throws -> Int64 {
         guard let text = context.parameters.get("id"), let id = Int64(text) else { throw Problem(.notFound, "no such report") }
         return id
     }
@@ -28,19 +30,19 @@ struct ReportsController: Sendable {
     func show(_ id: Int64) async throws -> Response {
         guard let report = try await store.report(id: id) else { throw Problem(.notFound, "report \(id) not found") }
         let history = try await store.updates(reportId: id)
-        return jsonResponse(Self.json(report, history: history))
+        return jsonResponse(Self.json(report, history: history, time: time))
     }
 
-    static func json(_ r: Report, history: [ReportUpdate]) -> [String: JSONScalar] {
+    static func json(_ r: Report, history: [ReportUpdate], time: LocalTime) -> [String: JSONScalar] {
         var out: [String: JSONScalar] = [:]
-        for (name, value) in zip(ReportExport.columns, ReportExport.values(r)) { out[name] = value.isEmpty ? .null : .string(value) }
+        for (name, value) in zip(ReportExport.columns, ReportExport.values(r, time: time)) { out[name] = value.isEmpty ? .null : .string(value) }
         out["id"] = .int(Int(r.id))
         out["lon"] = .double(r.details.location.x)
         out["lat"] = .double(r.details.location.y)
         out["status_notes"] = r.statusNotes.map(JSONScalar.string) ?? .null
         out["history"] = .array(history.map { u in
             .object(["status": .string(u.status.rawValue), "resolution": u.resolution.map { .string($0.rawValue) } ?? .null,
-                     "reopened": .bool(u.reopened), "note": .string(u.note), "at": .string(Open311Time.format(u.at))])
+                     "reopened": .bool(u.reopened), "note": .string(u.note), "at": .string(time.format(u.at))])
         })
         return out
     }
@@ -77,7 +79,7 @@ struct ReportsController: Sendable {
             }
         }
         statusChanged(report)
-        return jsonResponse(Self.json(report, history: try await store.updates(reportId: id)))
+        return jsonResponse(Self.json(report, history: try await store.updates(reportId: id), time: time))
     }
 
     /// `GET /api/v1/reports.geojson?bbox=&district=&service=&status=&since=&until=&limit=`.
@@ -105,6 +107,6 @@ struct ReportsController: Sendable {
         }
         let reports = try await store.reports(query)
         return Response(status: .ok, headers: [.contentType: "application/geo+json"],
-                        body: .init(byteBuffer: ByteBuffer(data: ReportExport.geoJSON(reports))))
+                        body: .init(byteBuffer: ByteBuffer(data: ReportExport.geoJSON(reports, time: time))))
     }
 }

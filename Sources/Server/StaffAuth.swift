@@ -1,11 +1,14 @@
 import Foundation
 import Hummingbird
+import RateLimits
 import Staff
 import Store
 
 /// Bearer-token sign-in for the staff API.
 struct StaffAuth: Sendable {
     let accounts: StaffAccounts
+    /// Sign-in attempts per client address.
+    let limits: ClientLimits
 
     /// The signed-in staff member, who must have one of `roles`: 401 without a valid token,
     /// 403 with the wrong role.
@@ -30,8 +33,9 @@ struct StaffAuth: Sendable {
 
     struct Credentials: Decodable { var username: String; var password: String }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.post("api/v1/auth/token") { request, context in
+            try limits.check(.signIn, client: limits.client(of: request, context: context))
             let body = try await request.body.collect(upTo: 16 * 1024)
             guard let credentials = try? JSONDecoder().decode(Credentials.self, from: Data(buffer: body)) else {
                 throw Problem(.badRequest, "send JSON {\"username\": \"...\", \"password\": \"...\"}")

@@ -1,5 +1,6 @@
 import Hummingbird
 import Prometheus
+import RateLimits
 import Store
 import Synchronization
 
@@ -25,6 +26,12 @@ public final class Telemetry: Sendable {
                                                  helpText: "Time the report writer has spent in transactions since start (its growth per second is the writer's load)") }
     static var writerCPU: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "writer_cpu", unitName: "seconds",
                                                 helpText: "CPU time of the report writer's thread in transactions since start (busy minus this is time spent waiting for the disk or a core)") }
+    static var limited: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "rate_limited", unitName: "total",
+                                              helpText: "Anonymous writes refused with a 429 because their client was over its limit, by kind (report, comment, sign_in)") }
+    static var honeypot: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "honeypot", unitName: "total",
+                                               helpText: "Form posts refused because the field hidden from people was filled in (a bot), by form") }
+    static var feedLag: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "change_feed_lag", unitName: "seconds",
+                                              helpText: "Age of the oldest change in the log this server has not applied yet (0 when none waits)") }
     static var openReports: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "open_reports_indexed", unitName: "reports",
                                                   helpText: "Open reports in the in-memory duplicate index") }
 
@@ -61,7 +68,28 @@ public final class Telemetry: Sendable {
         }.increment()
     }
 
-    func render(writerQueue: Int, writerTotals: WriterTotals, openReports: Int) -> String {
+    /// A write refused by a per-client limit.
+    public func rateLimited(_ write: LimitedWrite) {
+        count(Self.limited, "write", write.rawValue)
+    }
+
+    /// A form whose honeypot field was filled in.
+    public func honeypot(form: String) {
+        count(Self.honeypot, "form", form)
+    }
+
+    private func count(_ descriptor: MetricNameDescriptor, _ label: String, _ value: String) {
+        reportSeries.withLock { series in
+            let key = descriptor.metricName + " " + value
+            if let found = series[key] { return found }
+            let made = registry.makeCounter(descriptor: descriptor, labels: [(label, value)])
+            series[key] = made
+            return made
+        }.increment()
+    }
+
+    func render(writerQueue: Int, writerTotals: WriterTotals, openReports: Int, changeFeedLag: Double) -> String {
+        registry.makeGauge(descriptor: Self.feedLag).set(changeFeedLag)
         registry.makeGauge(descriptor: Self.queue).set(Double(writerQueue))
         // Totals kept by the writer itself, shown as gauges of their current value.
         registry.makeGauge(descriptor: Self.commits).set(Double(writerTotals.batches))

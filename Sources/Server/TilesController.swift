@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RateLimits
 import Maps
 
 /// `GET /tiles/{layer}/{z}/{x}/{y}.png` and `{y}@2x.png`: Web Mercator XYZ tiles of any layer,
@@ -8,11 +9,11 @@ import Maps
 struct TilesController: Sendable {
     let maps: MapService
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("tiles/:layer/:z/:x/:file") { request, context in try tile(request, context) }
     }
 
-    func tile(_ request: Request, _ context: BasicRequestContext) throws -> Response {
+    func tile(_ request: Request, _ context: ClientRequestContext) throws -> Response {
         guard let layer = context.parameters.get("layer"), let zText = context.parameters.get("z"), let xText = context.parameters.get("x"),
               let file = context.parameters.get("file"), file.hasSuffix(".png") else {
             throw Problem(.notFound, "tiles are /tiles/{layer}/{z}/{x}/{y}.png or {y}@2x.png")

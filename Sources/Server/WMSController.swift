@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RateLimits
 import Maps
 
 /// `GET /wms`: the OGC Web Map Service (1.3.0 and 1.1.1). Everything is decided in `Maps`; this
@@ -8,7 +9,7 @@ struct WMSController: Sendable {
     let maps: MapService
     let publicURL: String?
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("wms") { request, _ in
             let parameters = WMSParameters(query: request.uri.query ?? "")
             let base = publicURL ?? ("http://" + (request.head.authority ?? "localhost"))

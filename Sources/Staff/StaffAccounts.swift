@@ -46,17 +46,32 @@ public struct StaffAccounts: Sendable {
         let found: (StaffUser, passwordHash: String)?
         do { found = try await store.userForLogin(username: username) } catch { throw .unavailable(error.description) }
         // An unknown username costs a bcrypt too, so the time taken does not tell it apart.
-        let hash = found?.passwordHash
-        let matches = await Self.onHashingQueue { Bcrypt.verify(password, hash: hash ?? Self.unknownUserHash) }
+        // A user who signs in only through an identity provider has no password (an empty hash).
+        let hash = found.flatMap { $0.passwordHash.isEmpty ? nil : $0.passwordHash }
+        let matches = await Self.onHashingQueue { Bcrypt.verify(password, hash: hash ?? Self.unknownUserHash) } && hash != nil
         guard let (user, _) = found, matches else {
             throttle.failed(username, at: now)
             throw .badCredentials
         }
         throttle.succeeded(username)
+        return try await issueToken(for: user, at: now)
+    }
+
+    private func issueToken(for user: StaffUser, at now: Date) async throws(StaffError) -> (token: String, user: StaffUser, expiresAt: Date) {
         let token = "st_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         let expires = now.addingTimeInterval(tokenLifetime)
         do { try await store.storeToken(token, userId: user.id, expiresAt: expires) } catch { throw .unavailable(error.description) }
         return (token, user, expires)
+    }
+
+    /// A new token for a staff member an identity provider vouched for, with the role the
+    /// configuration maps them to (`IdentitySettings.staff`); `.badCredentials` when that user is
+    /// disabled.
+    public func signIn(providerUser username: String, role: StaffUser.Role, at now: Date = Date()) async throws(StaffError) -> (token: String, user: StaffUser, expiresAt: Date) {
+        let found: StaffUser?
+        do { found = try await store.providerUser(username: username, role: role) } catch { throw .unavailable(error.description) }
+        guard let user = found else { throw .badCredentials }
+        return try await issueToken(for: user, at: now)
     }
 
     public func user(token: String, at now: Date = Date()) async throws(StaffError) -> StaffUser? {

@@ -48,16 +48,20 @@ public struct NewReport: Sendable, Hashable {
     public var externalId: String?
     /// "open311", "web", "import:boston", ...
     public var source: String
+    /// The signed-in resident who made it (the web form), for their "my reports"; nil otherwise,
+    /// and again nil once that resident deleted their account.
+    public var residentId: Int64?
 
     public init(serviceCode: String, description: String = "", attributes: [String: [String]] = [:], location: Coordinate,
                 districtCode: String? = nil, address: String? = nil, zipcode: String? = nil, mediaURL: String? = nil,
                 duplicateOf: Int64? = nil, requestedAt: Date = Date(), status: ReportStatus = .open, resolution: Resolution? = nil,
-                closedAt: Date? = nil, contact: ReporterContact = .init(), externalId: String? = nil, source: String = "open311") {
+                closedAt: Date? = nil, contact: ReporterContact = .init(), externalId: String? = nil, source: String = "open311",
+                residentId: Int64? = nil) {
         self.serviceCode = serviceCode; self.description = description; self.attributes = attributes
         self.location = location; self.districtCode = districtCode; self.address = address; self.zipcode = zipcode
         self.mediaURL = mediaURL; self.duplicateOf = duplicateOf; self.requestedAt = requestedAt; self.status = status
         self.resolution = resolution; self.closedAt = closedAt; self.contact = contact; self.externalId = externalId
-        self.source = source
+        self.source = source; self.residentId = residentId
     }
 }
 
@@ -129,9 +133,11 @@ public protocol ReportStore: Sendable {
     /// Stores the reports in one transaction and answers each; a batch whose transaction fails
     /// is retried one report at a time, so one bad report fails alone.
     func insertReports(_ reports: [NewReport]) async -> [Result<Report, StoreError>]
-    /// `insertReports`, blocking the calling thread until the transaction is durable: for a
-    /// writer with a thread of its own (intake's `GroupCommitter`), never from a task.
-    func insertReportsBlocking(_ reports: [NewReport]) -> [Result<Report, StoreError>]
+    /// A writer that group-commits: callers submit one report each and are answered once the
+    /// transaction holding it commits; one transaction (one statement) per batch. Intake makes
+    /// one per process; each backend runs it the way its driver works best (a thread that blocks
+    /// in SQLite's commit, a task that awaits PostgreSQL's).
+    func makeReportWriter() -> GroupCommitter<NewReport, Report>
 
     func report(id: Int64) async throws(StoreError) -> Report?
 

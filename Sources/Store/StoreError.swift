@@ -12,6 +12,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadableShapefile(path: String, reason: String)
     /// The row changed under the request (another writer was first).
     case conflict(String)
+    /// The database cannot be reached now (PostgreSQL down or restarting); try again shortly.
+    case unavailable(String)
     /// Any other database failure.
     case database(String)
 
@@ -25,6 +27,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "the database holds \(count) district\(count == 1 ? "" : "s") already; pass --replace to replace them all"
         case .unreadableShapefile(let path, let reason): "cannot read the shapefile \(path): \(reason)"
         case .conflict(let reason): reason
+        case .unavailable(let reason): "the database is unavailable: \(reason)"
         case .database(let reason): "database error: \(reason)"
         }
     }

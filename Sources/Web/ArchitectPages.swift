@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RateLimits
 import Planning
 import Staff
 import Store
@@ -8,7 +9,7 @@ import Store
 /// published answer (assigned to them, or to nobody yet), and the answer form, which saves a
 /// draft until a planner publishes it. `Consultations.answer` checks the assignment and stage.
 extension WebPages {
-    func registerArchitect(on router: Router<BasicRequestContext>) {
+    func registerArchitect(on router: Router<ClientRequestContext>) {
         router.get("staff/answers", use: page(answerQueue))
         router.get("staff/comments/:id/answer", use: page { request, context, visitor in
             try await answerForm(request, visitor, commentId: try id(context))
@@ -16,7 +17,7 @@ extension WebPages {
         router.post("staff/comments/:id/answer", use: form(saveAnswer))
     }
 
-    func answerQueue(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
+    func answerQueue(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         let user = try staff(visitor, request, roles: Set(StaffUser.Role.allCases))
         let actor = PlanActor.staff(user)
         var rows: [[String: Any]] = []
@@ -52,7 +53,7 @@ extension WebPages {
                           status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
-    func saveAnswer(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func saveAnswer(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         let user = try staff(visitor, request, roles: Set(StaffUser.Role.allCases))
         let commentId = try id(context)
         let decision = form["decision"] ?? "", reasoning = form["reasoning"] ?? ""

@@ -1,6 +1,7 @@
 import Districts
 import Foundation
 import Hummingbird
+import RateLimits
 import Reports
 import Store
 import Synchronization
@@ -11,11 +12,11 @@ extension WebPages {
     /// The district page lists this many hotspots (the map and the GeoJSON have them all).
     static let listedHotspots = 10
 
-    func registerDistricts(on router: Router<BasicRequestContext>) {
+    func registerDistricts(on router: Router<ClientRequestContext>) {
         router.get("districts/:code", use: page(districtPage))
     }
 
-    func districtPage(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
+    func districtPage(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         let code = context.parameters.get("code") ?? ""
         guard let district = backend.districts.first(where: { $0.code == code }) else {
             throw WebFailure(.notFound, pages.text("error_no_district", visitor))
@@ -43,10 +44,10 @@ extension WebPages {
             "totals": statuses.map { ["n": summary.counts[$0]] }, "total": summary.counts.total,
             "backlog": summary.backlog.count,
             "median_hours": summary.medianHoursToClose.map { String(format: "%.1f", $0) } ?? "–",
-            "chart": WeeklyChart(weeks: weeks, title: pages.text("district_weekly", visitor)).svg,
-            "weeks": weeks.map { ["start": Self.dayText($0.start), "count": $0.count] },
-            "hotspots_url": "/api/v1/districts/\(district.code)/hotspots?since=\(Self.dayText(since))",
-            "since": Self.dayText(since), "until": Self.dayText(latest),
+            "chart": WeeklyChart(weeks: weeks, title: pages.text("district_weekly", visitor), dayText: dayText).svg,
+            "weeks": weeks.map { ["start": dayText($0.start), "count": $0.count] },
+            "hotspots_url": "/api/v1/districts/\(district.code)/hotspots?since=\(dayText(since))",
+            "since": dayText(since), "until": dayText(latest),
             "hotspots": listed, "has_hotspots": !listed.isEmpty, "more_hotspots": hotspots.count - listed.count, "has_more_hotspots": hotspots.count > listed.count,
             "feed": "/feeds/reports.atom?district=\(district.code)",
         ]
@@ -70,7 +71,7 @@ final class DistrictSummaries: Sendable {
         -> (DistrictSummary, latest: Date?, hotspots: [DistrictHotspot]) {
         if let hit = cache.withLock({ $0[district.code] }), now.timeIntervalSince(hit.at) < Self.lifetime { return (hit.summary, hit.latest, hit.hotspots) }
         let facts = try await backend.store.districtFacts(code: district.code, from: nil, until: nil)
-        let summary = DistrictSummary(district: district, facts: facts, from: nil, until: nil)
+        let summary = DistrictSummary(district: district, facts: facts, from: nil, until: nil, time: backend.time)
         let latest = facts.requestedAt.max().map { Date(timeIntervalSince1970: Double($0) / 1000) }
         let hotspots = backend.hotspots(district.code, Self.hotspotsSince(latest: latest))
         cache.withLock { $0[district.code] = Entry(at: now, summary: summary, latest: latest, hotspots: hotspots) }
@@ -83,6 +84,8 @@ final class DistrictSummaries: Sendable {
 struct WeeklyChart {
     var weeks: [DistrictSummary.Week]
     var title: String
+    /// A week's first day as the page writes it.
+    var dayText: (Date) -> String
     static let width = 640.0, height = 200.0, bottom = 24.0, left = 36.0
 
     var svg: String {
@@ -97,7 +100,7 @@ struct WeeklyChart {
         for (i, week) in weeks.enumerated() {
             let h = plotHeight * Double(week.count) / top
             let x = Self.left + Double(i) * bar + 1
-            let day = WebPages.dayText(week.start)
+            let day = dayText(week.start)
             out += "<rect x=\"\(n(x))\" y=\"\(n(8 + plotHeight - h))\" width=\"\(n(max(bar - 2, 1)))\" height=\"\(n(h))\" class=\"bar\"><title>\(day): \(week.count)</title></rect>"
             if i % 4 == 0 { out += "<text x=\"\(n(x))\" y=\"\(n(Self.height - 6))\" class=\"label\">\(day.suffix(5))</text>" }
         }

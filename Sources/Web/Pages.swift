@@ -10,15 +10,19 @@ final class Pages: Sendable {
     let library: MustacheLibrary
     let translations: Translations
     let settings: WebSettings
-    /// Signs CSRF tokens; new at every start (open forms simply need a reload after a restart).
-    let csrfKeyBytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
+    /// Signs CSRF tokens (the backend's form key, shared by every server of one database).
+    let csrfKeyBytes: [UInt8]
     var csrfKey: SymmetricKey { SymmetricKey(data: csrfKeyBytes) }
     let contentSecurityPolicy: String
+    /// Residents can sign in (an identity provider is configured): the layout offers it.
+    let residentSignIn: Bool
 
-    init(settings: WebSettings) throws {
+    init(settings: WebSettings, csrfKey: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }, residentSignIn: Bool = false) throws {
         self.settings = settings
+        csrfKeyBytes = csrfKey
+        self.residentSignIn = residentSignIn
         library = try Self.templates(settings.folder.appendingPathComponent("templates"))
-        translations = try Translations(folder: settings.folder)
+        translations = try Translations(folder: settings.folder, languages: settings.languages)
         // Scripts and styles only from this server; images also from the external base layer.
         let images = ["'self'", "data:", settings.baseLayerOrigin].compactMap { $0 }.joined(separator: " ")
         contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src \(images); connect-src 'self'; "
@@ -45,17 +49,29 @@ final class Pages: Sendable {
         context["t"] = t
         context["lang"] = visitor.language.rawValue
         context["csrf"] = visitor.csrfToken(key: csrfKey)
+        // Where the maps open (data-center, data-zoom): configured, else they fit the districts.
+        if let view = settings.initialView {
+            context["map_center"] = "\(view.latitude),\(view.longitude)"
+            context["map_zoom"] = settings.initialZoom
+        }
         if let user = visitor.user { context["user"] = ["username": user.username, "role": user.role.rawValue, "is_\(user.role.rawValue)": true] }
+        if let r = visitor.resident {
+            context["resident"] = ["display": r.resident.name ?? t["resident_anonymous"] ?? "", "level": t["level_\(r.level.rawValue)"] ?? ""]
+        }
         let body = library.render(context, withTemplate: template) ?? "template \(template) is missing"
+        let municipality = settings.municipalityNames[visitor.language.rawValue] ?? settings.municipalityNames[""]
         var layout: [String: Any] = ["t": t, "lang": visitor.language.rawValue, "title": title, "body": body, "leaflet": leaflet,
+                                     "municipality": municipality ?? "", "site_name": municipality ?? "Miestas",
                                      "scripts": scripts.map { ["src": "/static/\($0)"] }, "csrf": context["csrf"]!,
                                      "path": request.uri.path]
         layout["user"] = context["user"]
-        layout["languages"] = Language.allCases.map { l in
+        layout["resident"] = context["resident"]
+        layout["resident_signin"] = residentSignIn
+        layout["languages"] = translations.languages.map { l in
             ["code": l.rawValue, "name": translations.text("language_name", l), "current": l == visitor.language] as [String: Any]
         }
         let html = library.render(layout, withTemplate: "layout") ?? body
-        return respond(html, status: status, visitor: visitor, privateCache: visitor.user != nil)
+        return respond(html, status: status, visitor: visitor, privateCache: visitor.user != nil || visitor.resident != nil)
     }
 
     /// Mustache treats an empty string (and a nil wrapped in `Any`) as true in `{{#x}}`
@@ -86,7 +102,8 @@ final class Pages: Sendable {
     func respond(_ html: String, status: HTTPResponse.Status, visitor: Visitor, privateCache: Bool) -> Response {
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8",
-            .contentSecurityPolicy: contentSecurityPolicy,
+            .contentSecurityPolicy: visitor.formTargets.isEmpty ? contentSecurityPolicy
+                : contentSecurityPolicy.replacingOccurrences(of: "form-action 'self'", with: "form-action 'self' " + visitor.formTargets.joined(separator: " ")),
             .init("X-Content-Type-Options")!: "nosniff",
             .init("Referrer-Policy")!: "same-origin",
             .cacheControl: privateCache ? "no-store" : "no-cache",

@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Hummingbird
+import RateLimits
 import Planning
 import Store
 
@@ -8,7 +9,7 @@ import Store
 /// its register, and the comment form. `Consultations` decides everything (whether comments
 /// are accepted, what is public); the pages only show it.
 extension WebPages {
-    func registerPlans(on router: Router<BasicRequestContext>) {
+    func registerPlans(on router: Router<ClientRequestContext>) {
         router.get("plans", use: page(plansPage))
         router.get("plans/:id", use: page { request, context, visitor in
             try await planPage(request, visitor, planId: try id(context), values: CommentFormValues())
@@ -16,7 +17,7 @@ extension WebPages {
         router.post("plans/:id/comments", use: form(limit: Self.maximumForm, submitComment))
     }
 
-    func plansPage(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
+    func plansPage(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         let plans = try await backend.consultations.plans()
         let now = backend.consultations.now
         var open: [[String: Any]] = [], upcoming: [[String: Any]] = [], closed: [[String: Any]] = []
@@ -37,7 +38,7 @@ extension WebPages {
     func planRow(_ plan: Plan, _ visitor: Visitor) -> [String: Any] {
         ["id": plan.id, "title": plan.title, "stage": pages.text("stage_\(plan.stage.rawValue)", visitor),
          "kind": pages.text("kind_\(plan.kind.rawValue)", visitor), "organiser": plan.organiser,
-         "start": plan.consultationStart.map(Self.dateTime) ?? "", "end": plan.consultationEnd.map(Self.dateTime) ?? ""]
+         "start": plan.consultationStart.map(dateTime) ?? "", "end": plan.consultationEnd.map(dateTime) ?? ""]
     }
 
     func planPage(_ request: Request, _ visitor: Visitor, planId: Int64, values: CommentFormValues, errors: [String] = [],
@@ -50,8 +51,8 @@ extension WebPages {
         var ctx = planRow(plan, visitor)
         ctx["description"] = plan.description
         ctx["area"] = String(decoding: GeoJSON.encode(plan.area), as: UTF8.self)
-        ctx["hearing"] = plan.hearing.map { ["date": Self.dateTime($0.date), "place": $0.place] } as Any
-        ctx["versions"] = versions.map { ["number": $0.number, "note": $0.note, "at": Self.dateTime($0.createdAt)] as [String: Any] }
+        ctx["hearing"] = plan.hearing.map { ["date": dateTime($0.date), "place": $0.place] } as Any
+        ctx["versions"] = versions.map { ["number": $0.number, "note": $0.note, "at": dateTime($0.createdAt)] as [String: Any] }
         ctx["attachments"] = attachments.map {
             ["id": $0.id, "title": $0.title, "role": pages.text("attachment_\($0.role.rawValue)", visitor), "size_kb": max(1, $0.size / 1024)] as [String: Any]
         }
@@ -78,7 +79,7 @@ extension WebPages {
 
     func commentRow(_ c: PlanComment, _ visitor: Visitor) -> [String: Any] {
         var row: [String: Any] = ["id": c.id, "kind": pages.text("comment_\(c.kind.rawValue)", visitor), "name": c.name, "text": c.text,
-                                  "at": Self.dateTime(c.createdAt), "version": c.version, "hidden": c.status == .hidden,
+                                  "at": dateTime(c.createdAt), "version": c.version, "hidden": c.status == .hidden,
                                   "hidden_reason": c.hiddenReason ?? "", "has_location": c.locationGeoJSON != nil,
                                   "status": pages.text("comment_status_\(c.status.rawValue)", visitor), "architect": c.architect ?? ""]
         if let d = c.duplicateOf { row["duplicate_of"] = ["id": d] }
@@ -88,15 +89,16 @@ extension WebPages {
         }
         if let a = c.answer, a.publishedAt != nil {
             row["answer"] = ["decision": pages.text("decision_\(a.decision.rawValue)", visitor), "reasoning": a.reasoning, "architect": a.architect,
-                             "at": a.publishedAt.map(Self.dateTime) ?? ""]
+                             "at": a.publishedAt.map(dateTime) ?? ""]
         }
         return row
     }
 
     /// A resident's comment: `Consultations.submitComment` checks the window, the text, the
     /// email and how far the optional pin lies from the plan.
-    func submitComment(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func submitComment(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         let planId = try id(context)
+        try admit(.comment, request, context, form: form)
         let values = CommentFormValues(form)
         var errors: [String] = []
         var location: JSONValue? = nil

@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Hummingbird
+import RateLimits
 import Messages
 import Planning
 import Staff
@@ -11,7 +12,7 @@ import Store
 /// action is one `Consultations` call with the signed-in planner as actor: the authorization
 /// table and the stage rules decide, and their refusals are shown on the page.
 extension WebPages {
-    func registerPlanner(on router: Router<BasicRequestContext>) {
+    func registerPlanner(on router: Router<ClientRequestContext>) {
         router.get("staff/plans", use: page(plannerPlans))
         router.get("staff/plans/new", use: page { request, _, visitor in
             _ = try staff(visitor, request, roles: Set(StaffUser.Role.allCases))
@@ -63,7 +64,7 @@ extension WebPages {
 
     /// One planning write for the plan in the path; back to the plan's staff page, with the
     /// refusal shown when there is one.
-    func planAction(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor,
+    func planAction(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor,
                     _ action: (Int64, PlanActor) async throws -> Void) async throws -> Response {
         let user = try staff(visitor, request, roles: Set(StaffUser.Role.allCases))
         let planId = try id(context)
@@ -79,7 +80,7 @@ extension WebPages {
         return pages.redirect("/staff/plans/\(planId)?done=1", visitor: visitor)
     }
 
-    func plannerPlans(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
+    func plannerPlans(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         let user = try staff(visitor, request, roles: Set(StaffUser.Role.allCases))
         let plans = try await backend.consultations.plans()
         let ctx: [String: Any] = ["plans": plans.map { planRow($0, visitor) },
@@ -96,7 +97,7 @@ extension WebPages {
         return pages.page("plan-form", title: pages.text("plan_new", visitor), ctx, visitor: visitor, request: request, status: status)
     }
 
-    func createPlan(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func createPlan(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         let user = try staff(visitor, request, roles: Set(StaffUser.Role.allCases))
         let values = PlanFormValues(form)
         do {
@@ -122,7 +123,7 @@ extension WebPages {
         ctx["next_stages"] = PlanStage.allCases.filter { StageRules.transition(from: plan.stage, to: $0) != nil }.map {
             ["code": $0.rawValue, "name": pages.text("stage_\($0.rawValue)", visitor)]
         }
-        ctx["versions"] = versions.map { ["number": $0.number, "note": $0.note, "at": Self.dateTime($0.createdAt)] as [String: Any] }
+        ctx["versions"] = versions.map { ["number": $0.number, "note": $0.note, "at": dateTime($0.createdAt)] as [String: Any] }
         ctx["roles"] = PlanAttachment.Role.allCases.map { ["code": $0.rawValue, "name": pages.text("attachment_\($0.rawValue)", visitor)] }
         ctx["comments"] = comments.map { c in
             var row = commentRow(c, visitor)

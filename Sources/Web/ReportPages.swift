@@ -2,6 +2,8 @@ import Districts
 import Foundation
 import Geo
 import Hummingbird
+import Identity
+import RateLimits
 import Messages
 import Reports
 import Store
@@ -9,9 +11,12 @@ import Store
 /// The public reporting pages: the map, the report form (with and without JavaScript) and a
 /// report's own page.
 extension WebPages {
-    func registerPublic(on router: Router<BasicRequestContext>) {
+    func registerPublic(on router: Router<ClientRequestContext>) {
         router.get("/", use: page(mapPage))
-        router.get("reports/new", use: page { request, _, visitor in reportForm(request, visitor, values: ReportFormValues(request)) })
+        router.get("reports/new", use: page { request, _, visitor in
+            _ = try reportingResident(visitor)
+            return reportForm(request, visitor, values: ReportFormValues(request))
+        })
         router.post("reports/new", use: form(limit: Self.maximumForm, submitReport))
         router.get("reports/:id", use: page(reportPage))
         router.get("web/districts.geojson", use: page { _, _, _ in districtOutlines })
@@ -21,9 +26,9 @@ extension WebPages {
 
     // MARK: The map
 
-    func mapPage(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
+    func mapPage(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         let service = request.query("service_code"), status = request.query("status")
-        let from = request.query("from").flatMap(Self.day), until = request.query("to").flatMap(Self.day)
+        let from = request.query("from").flatMap(day), until = request.query("to").flatMap(day)
         var query = ReportQuery(limit: 20)
         if let service { query.serviceCodes = [service] }
         if let status, let s = ReportStatus(rawValue: status) { query.statuses = [s] }
@@ -110,7 +115,9 @@ extension WebPages {
     /// The form's POST: Open311 field names into `Intake`, the same validation the API applies.
     /// Without coordinates, the chosen district's inner point stands for the place and the
     /// address text says where exactly.
-    func submitReport(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func submitReport(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+        try admit(.report, request, context, form: form)
+        let residentId = try reportingResident(visitor)
         let values = ReportFormValues(form)
         var submission = Submission(fields: form.fields)
         var errors: [String] = []
@@ -131,7 +138,7 @@ extension WebPages {
         }
         if errors.isEmpty {
             do {
-                let receipt = try await backend.intake.submit(submission, source: "web")
+                let receipt = try await backend.intake.submit(submission, source: "web", residentId: residentId)
                 var location = "/reports/\(receipt.report.id)?sent=1"
                 if let similar = receipt.similarId { location += "&similar=\(similar)" }
                 return pages.redirect(location, visitor: visitor)
@@ -159,6 +166,14 @@ extension WebPages {
         }
     }
 
+    /// The signed-in resident a report is made by (their "my reports"), after checking the level
+    /// the city requires for reporting, if any (`IdentityOperation.report`: a step-up otherwise).
+    func reportingResident(_ visitor: Visitor) throws -> Int64? {
+        guard let identity = backend.identity else { return nil }
+        try identity.residents.authorize(visitor.resident, for: .report)
+        return visitor.resident?.resident.id
+    }
+
     static func innerPoint(_ g: Geometry) throws -> Coordinate {
         let context = GeosContext()
         guard case .point(let c) = try context.geometry(g).pointOnSurface().toGeometry() else { throw WebFailure(.badRequest, .areaWithoutPoint) }
@@ -167,7 +182,7 @@ extension WebPages {
 
     // MARK: A report's page
 
-    func reportPage(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
+    func reportPage(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         let id = try id(context)
         guard let report = try await backend.store.report(id: id) else { throw WebFailure(.notFound, pages.text("error_no_report", visitor)) }
         let history = try await backend.store.updates(reportId: id)
@@ -185,7 +200,7 @@ extension WebPages {
         ctx["district"] = district.map { ["code": $0.code, "name": $0.name] } as Any
         ctx["status_notes"] = report.statusNotes ?? ""
         ctx["history"] = history.map { u in
-            ["status": pages.text("status_\(u.status.rawValue)", visitor), "note": u.note, "at": Self.dateTime(u.at),
+            ["status": pages.text("status_\(u.status.rawValue)", visitor), "note": u.note, "at": dateTime(u.at),
              "resolution": u.resolution.map { pages.text("resolution_\($0.rawValue)", visitor) } ?? "", "reopened": u.reopened] as [String: Any]
         }
         ctx["similar"] = similar.map { reportRow($0, visitor) }
@@ -204,7 +219,7 @@ extension WebPages {
         let d = r.details
         return ["id": r.id, "service": backend.intake.services[d.serviceCode]?.name.text(visitor.language.rawValue) ?? d.serviceCode,
                 "status": pages.text("status_\(d.status.rawValue)", visitor), "status_code": d.status.rawValue,
-                "requested": Self.dateTime(d.requestedAt), "address": d.address ?? "",
+                "requested": dateTime(d.requestedAt), "address": d.address ?? "",
                 "district": d.districtCode.flatMap { c in backend.districts.first { $0.code == c }?.name } ?? ""]
     }
 
@@ -216,17 +231,17 @@ extension WebPages {
         ReportStatus.allCases.map { ["code": $0.rawValue, "name": pages.text("status_\($0.rawValue)", visitor), "selected": $0.rawValue == selected] }
     }
 
-    /// "2026-11-21 14:05" in the city's time (Open311's formatter): short, and the same in both languages.
-    static func dateTime(_ date: Date) -> String {
-        String(Open311Time.format(date).prefix(16)).replacingOccurrences(of: "T", with: " ")
+    /// "2026-11-21 14:05" in the city's local time: short, and the same in every language.
+    func dateTime(_ date: Date) -> String {
+        String(backend.time.format(date).prefix(16)).replacingOccurrences(of: "T", with: " ")
     }
 
-    static func dayText(_ date: Date) -> String { String(dateTime(date).prefix(10)) }
+    func dayText(_ date: Date) -> String { String(dateTime(date).prefix(10)) }
 
-    /// "2015-03-01" → the start of that day in the city's time.
-    static func day(_ text: String) -> Date? {
+    /// "2015-03-01" → the start of that day in the city's local time.
+    func day(_ text: String) -> Date? {
         guard text.count == 10 else { return nil }
-        return Open311Time.parseDayOrInstant(text)
+        return backend.time.parseDayOrInstant(text)
     }
 }
 /// What a resident typed into the report form, to show it again when something is wrong.

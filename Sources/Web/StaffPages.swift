@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RateLimits
 import Planning
 import Reports
 import Staff
@@ -9,7 +10,7 @@ import Store
 /// and report triage: a filterable list with bulk status change, and a report's detail with
 /// its transitions. `Workflow` decides who may move a report and how.
 extension WebPages {
-    func registerStaff(on router: Router<BasicRequestContext>) {
+    func registerStaff(on router: Router<ClientRequestContext>) {
         router.get("staff/login", use: page { request, _, visitor in loginPage(request, visitor) })
         router.post("staff/login", use: form(login))
         router.post("staff/logout", use: form(logout))
@@ -25,9 +26,12 @@ extension WebPages {
     // MARK: Signing in and out
 
     func loginPage(_ request: Request, _ visitor: Visitor, error: String? = nil, username: String = "", status: HTTPResponse.Status = .ok) -> Response {
-        pages.page("login", title: pages.text("login_title", visitor),
-                   ["next": Self.safeNext(request.query("next")), "error": error ?? "", "username": username],
-                   visitor: visitor, request: request, status: status)
+        // Staff listed in the identity configuration may sign in through a provider instead.
+        let providers = backend.identity.map { $0.settings.staff.isEmpty ? [] : $0.settings.providers.map { ["id": $0.id, "name": $0.name] } } ?? []
+        return pages.page("login", title: pages.text("login_title", visitor),
+                          ["next": Self.safeNext(request.query("next")), "error": error ?? "", "username": username,
+                           "providers": providers, "has_providers": !providers.isEmpty],
+                          visitor: visitor, request: request, status: status)
     }
 
     /// Only paths of this site's staff area: never an open redirect.
@@ -36,7 +40,8 @@ extension WebPages {
         return next
     }
 
-    func login(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func login(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+        try admit(.signIn, request, context)
         let username = form["username"] ?? ""
         let result: Result<(token: String, user: StaffUser, expiresAt: Date), StaffError>
         do { result = .success(try await backend.accounts.signIn(username: username, password: form["password"] ?? "")) } catch { result = .failure(error) }
@@ -56,12 +61,12 @@ extension WebPages {
         }
     }
 
-    func logout(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func logout(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         if let token = visitor.session { _ = try? await backend.accounts.signOut(token: token) }
         return pages.redirect("/", visitor: visitor, cookies: [visitor.cookie(Visitor.sessionCookie, "", maxAge: 0)])
     }
 
-    func dashboard(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor) async throws -> Response {
+    func dashboard(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         let user = try staff(visitor, request, roles: Set(StaffUser.Role.allCases))
         let ctx: [String: Any] = ["triage": Workflow.roles.contains(user.role),
                                   "planner": Authorization.allows(PlanActor.staff(user).audience, .moderate),
@@ -97,7 +102,7 @@ extension WebPages {
 
     /// The same status change for every chosen report, each through `Workflow.move`; reports it
     /// refuses are listed with the reason, the others are moved.
-    func bulkChange(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func bulkChange(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         let user = try staff(visitor, request, roles: Workflow.roles)
         let ids = form.all("ids").compactMap { Int64($0) }
         var errors: [String] = [], moved = 0
@@ -131,7 +136,7 @@ extension WebPages {
         ctx["attributes"] = d.attributes.sorted { $0.key < $1.key }.map { ["code": $0.key, "value": $0.value.joined(separator: ", ")] }
         ctx["photo"] = d.mediaURL ?? ""
         ctx["history"] = history.map { u in
-            ["status": pages.text("status_\(u.status.rawValue)", visitor), "note": u.note, "at": Self.dateTime(u.at),
+            ["status": pages.text("status_\(u.status.rawValue)", visitor), "note": u.note, "at": dateTime(u.at),
              "resolution": u.resolution.map { pages.text("resolution_\($0.rawValue)", visitor) } ?? ""] as [String: Any]
         }
         ctx["statuses"] = statusOptions(visitor, selected: nil)
@@ -143,7 +148,7 @@ extension WebPages {
                           status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
-    func changeStatus(_ request: Request, _ context: BasicRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    func changeStatus(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         let user = try staff(visitor, request, roles: Workflow.roles)
         let reportId = try id(context)
         do {

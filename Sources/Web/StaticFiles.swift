@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RateLimits
 
 /// The pages' CSS, scripts and Leaflet, read once at start and served from memory.
 struct StaticFiles: Sendable {
@@ -31,7 +32,7 @@ struct StaticFiles: Sendable {
         }
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         for (path, file) in files {
             router.get(RouterPath(path)) { _, _ in
                 Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "public, max-age=3600",

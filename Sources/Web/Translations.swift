@@ -1,15 +1,20 @@
 import Foundation
 import Messages
 
-/// The pages' languages: Lithuanian first (the default), then English.
-public enum Language: String, CaseIterable, Sendable {
-    case lt, en
+/// A language of the pages, by its code ("lt", "en", "nb"): the ones offered are configured
+/// (`municipality.languages`), each with its `Data/web/i18n/<code>.json`.
+public struct Language: RawRepresentable, Hashable, Sendable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let lt = Language(rawValue: "lt")
+    public static let en = Language(rawValue: "en")
 
-    /// The language a visitor asked for: `?lang=` (the switch), then the `lang` cookie, then
-    /// the best `Accept-Language` entry we have, else Lithuanian.
-    static func choose(query: String?, cookie: String?, acceptLanguage: String?) -> Language {
-        if let q = query.flatMap(Language.init(rawValue:)) { return q }
-        if let c = cookie.flatMap(Language.init(rawValue:)) { return c }
+    /// The language a visitor asked for among `offered`: `?lang=` (the switch), then the `lang`
+    /// cookie, then the best `Accept-Language` entry offered, else `fallback` (the default).
+    static func choose(query: String?, cookie: String?, acceptLanguage: String?, offered: [Language], fallback: Language) -> Language {
+        func known(_ code: String?) -> Language? { code.map(Language.init(rawValue:)).flatMap { offered.contains($0) ? $0 : nil } }
+        if let q = known(query) { return q }
+        if let c = known(cookie) { return c }
         var best: (Language, Double)?
         for part in (acceptLanguage ?? "").split(separator: ",") {
             let pieces = part.split(separator: ";")
@@ -20,9 +25,9 @@ public enum Language: String, CaseIterable, Sendable {
                 let kv = p.split(separator: "=")
                 if kv.count == 2, kv[0].trimmingCharacters(in: .whitespaces) == "q" { quality = Double(kv[1].trimmingCharacters(in: .whitespaces)) ?? 0 }
             }
-            if let language = Language(rawValue: primary), quality > (best?.1 ?? 0) { best = (language, quality) }
+            if let language = known(primary), quality > (best?.1 ?? 0) { best = (language, quality) }
         }
-        return best?.0 ?? .lt
+        return best?.0 ?? fallback
     }
 }
 
@@ -30,10 +35,13 @@ public enum Language: String, CaseIterable, Sendable {
 /// (a flat object of key → text). Templates read them as `{{t.key}}`.
 public struct Translations: Sendable {
     public let strings: [Language: [String: String]]
+    /// The languages offered, in the language switch's order.
+    public let languages: [Language]
 
-    public init(folder: URL) throws {
+    public init(folder: URL, languages: [String] = ["lt", "en"]) throws {
+        self.languages = languages.map(Language.init(rawValue:))
         var strings: [Language: [String: String]] = [:]
-        for language in Language.allCases {
+        for language in self.languages {
             let url = folder.appendingPathComponent("i18n/\(language.rawValue).json")
             let data = try Data(contentsOf: url)
             guard let table = try JSONSerialization.jsonObject(with: data) as? [String: String] else {
@@ -60,7 +68,7 @@ public struct Translations: Sendable {
     /// Keys one language has and another lacks, as "lt: key" lines (empty when complete).
     public func missingKeys() -> [String] {
         let all = Set(strings.values.flatMap(\.keys))
-        return Language.allCases.flatMap { l in all.subtracting(strings[l]?.keys.map { $0 } ?? []).sorted().map { "\(l.rawValue): \($0)" } }
+        return languages.flatMap { l in all.subtracting(strings[l]?.keys.map { $0 } ?? []).sorted().map { "\(l.rawValue): \($0)" } }
     }
 }
 

@@ -1,13 +1,15 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Identity
 import Staff
 import Store
 
-/// Who is asking, as far as the pages care: their language, their CSRF seed, and the staff
-/// member signed in through the session cookie (if any).
+/// Who is asking, as far as the pages care: their language, their CSRF seed, the staff member
+/// signed in through the session cookie and the resident signed in through theirs (if any).
 struct Visitor {
     static let sessionCookie = "miestas_session"
+    static let residentCookie = "miestas_resident"
     static let seedCookie = "miestas_csrf"
     static let languageCookie = "lang"
 
@@ -18,20 +20,27 @@ struct Visitor {
     let languageChosen: Bool
     let session: String?
     var user: StaffUser?
+    /// A resident's session cookie, and the session it holds (checked by `WebPages.visitor`).
+    let residentToken: String?
+    var resident: ResidentSession?
+    /// Identity providers' origins this visitor's forms may be redirected to (the CSP's form-action).
+    var formTargets: [String] = []
     /// Cookies get `Secure` behind TLS (a public https URL or a proxy saying so).
     let secure: Bool
 
-    init(_ request: Request, publicURL: String?) {
+    init(_ request: Request, publicURL: String?, languages: [Language], defaultLanguage: Language) {
         let cookies = Self.cookies(request.headers[.cookie])
         let query = request.uri.queryParameters["lang"].map(String.init)
-        language = Language.choose(query: query, cookie: cookies[Self.languageCookie], acceptLanguage: request.headers[.acceptLanguage])
-        languageChosen = query.flatMap(Language.init(rawValue:)) != nil
+        language = Language.choose(query: query, cookie: cookies[Self.languageCookie], acceptLanguage: request.headers[.acceptLanguage],
+                                   offered: languages, fallback: defaultLanguage)
+        languageChosen = query.map(Language.init(rawValue:)).map(languages.contains) ?? false
         if let s = cookies[Self.seedCookie], s.count == 32, s.allSatisfy(\.isHexDigit) {
             seed = s; seedIsNew = false
         } else {
             seed = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(); seedIsNew = true
         }
         session = cookies[Self.sessionCookie].flatMap { $0.isEmpty ? nil : $0 }
+        residentToken = cookies[Self.residentCookie].flatMap { $0.isEmpty ? nil : $0 }
         secure = publicURL?.lowercased().hasPrefix("https://") == true || request.headers[.init("X-Forwarded-Proto")!]?.lowercased() == "https"
     }
 

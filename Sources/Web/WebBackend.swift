@@ -1,7 +1,9 @@
 import Districts
 import Foundation
 import Hummingbird
+import Identity
 import Planning
+import RateLimits
 import Reports
 import Staff
 import Store
@@ -24,12 +26,19 @@ public struct WebForm: Sendable {
 /// (intake validation, the report workflow, the planning authorization table and stage rules,
 /// staff sign-in) is applied by its own module, never by the pages.
 public struct WebBackend: Sendable {
-    public var store: SpatiaLiteStore
+    public var store: any MiestasStore
+    /// Signs the forms' CSRF tokens: the same on every server of one database (a shared secret
+    /// in the store), so a form drawn by one server may be posted to another.
+    public var formKey: [UInt8]
     public var intake: Intake
     public var consultations: Consultations
     public var accounts: StaffAccounts
     public var districts: [District]
     public var settings: WebSettings
+    /// The municipality's local time, which the pages show times in.
+    public var time: LocalTime
+    /// Per-client limits on the anonymous forms (reports, comments, sign-in).
+    public var limits: ClientLimits
     /// Reads a form body (url-encoded or multipart), at most `limit` bytes: the server's own
     /// parsers, with its body caps. Throws `WebFormError`.
     public var readForm: @Sendable (Request, _ limit: Int) async throws -> WebForm
@@ -37,17 +46,27 @@ public struct WebBackend: Sendable {
     public var reportChanged: @Sendable (Report) -> Void
     /// Told after a planning write (the map's planning layers reload).
     public var plansChanged: @Sendable () -> Void
+    /// Told of a write refused by a per-client limit, and of a form a bot filled in (metrics).
+    public var rateLimited: @Sendable (LimitedWrite) -> Void = { _ in }
+    public var honeypot: @Sendable (_ form: String) -> Void = { _ in }
     /// The hotspots of a district's reports since a time, largest first: the same analysis, with
     /// the same defaults, as `GET /api/v1/districts/{code}/hotspots`, whose map the page draws.
     public var hotspots: @Sendable (_ districtCode: String, _ since: Date) -> [DistrictHotspot]
+    /// Residents' sign-in through OpenID Connect providers; nil when none is configured (then
+    /// the pages have no resident sign-in, and staff sign in with passwords only).
+    public var identity: IdentityServices?
 
-    public init(store: SpatiaLiteStore, intake: Intake, consultations: Consultations, accounts: StaffAccounts, districts: [District],
-                settings: WebSettings, readForm: @escaping @Sendable (Request, Int) async throws -> WebForm,
+    public init(store: any MiestasStore, intake: Intake, consultations: Consultations, accounts: StaffAccounts, districts: [District],
+                settings: WebSettings, time: LocalTime, limits: ClientLimits, readForm: @escaping @Sendable (Request, Int) async throws -> WebForm,
                 reportChanged: @escaping @Sendable (Report) -> Void, plansChanged: @escaping @Sendable () -> Void,
-                hotspots: @escaping @Sendable (String, Date) -> [DistrictHotspot]) {
+                rateLimited: @escaping @Sendable (LimitedWrite) -> Void = { _ in }, honeypot: @escaping @Sendable (String) -> Void = { _ in },
+                hotspots: @escaping @Sendable (String, Date) -> [DistrictHotspot],
+                formKey: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }, identity: IdentityServices? = nil) {
+        self.formKey = formKey
         self.store = store; self.intake = intake; self.consultations = consultations; self.accounts = accounts
-        self.districts = districts; self.settings = settings; self.readForm = readForm
+        self.districts = districts; self.settings = settings; self.time = time; self.limits = limits; self.readForm = readForm
         self.reportChanged = reportChanged; self.plansChanged = plansChanged; self.hotspots = hotspots
+        self.rateLimited = rateLimited; self.honeypot = honeypot; self.identity = identity
     }
 }
 
@@ -71,33 +90,37 @@ public enum WebFormError: Error {
     case malformed(String)
 }
 
-/// The pages' settings, read from the environment so `miestas serve` needs no new options.
+/// A point and zoom the maps open at.
+public struct MapView: Sendable, Equatable {
+    public var longitude: Double
+    public var latitude: Double
+    public init(longitude: Double, latitude: Double) { self.longitude = longitude; self.latitude = latitude }
+}
+
+/// The pages' settings (`[map]`, `municipality.languages`, `web.data` in the configuration).
 public struct WebSettings: Sendable {
     /// Where the templates, translations and static files are (`Data/web`).
-    public var folder: URL
+    public var folder = WebSettings.defaultFolder
+    /// The languages offered, in the language switch's order; each has `i18n/<code>.json`.
+    public var languages = ["lt", "en"]
+    /// The language of a visitor who has not chosen one and whose browser asks for none offered.
+    public var defaultLanguage = "lt"
+    /// The municipality's name per language, shown beside the product's in the header.
+    public var municipalityNames: [String: String] = [:]
+    /// Where the maps open; nil: fitted to the districts.
+    public var initialView: MapView?
+    public var initialZoom = 12
     /// An external base map's tile URL (`{z}/{x}/{y}`), e.g. OpenStreetMap's; without it the map
-    /// shows Miestas's own district tiles underneath. `$MIESTAS_WEB_BASE_LAYER`.
+    /// shows Miestas's own district tiles underneath.
     public var baseLayerURL: String?
-    /// The base layer's attribution text. `$MIESTAS_WEB_BASE_LAYER_ATTRIBUTION`.
+    /// The base layer's attribution text.
     public var baseLayerAttribution: String?
-    /// The server's public address (`--public-url`): cookies get `Secure` when it is https.
+    /// The server's public address (`server.public_url`): cookies get `Secure` when it is https.
     public var publicURL: String?
     /// Leaflet's files (Debian's libjs-leaflet).
-    public var leafletFolder: URL
+    public var leafletFolder = URL(fileURLWithPath: "/usr/share/javascript/leaflet")
 
-    public init(folder: URL = WebSettings.defaultFolder, baseLayerURL: String? = nil, baseLayerAttribution: String? = nil,
-                publicURL: String? = nil, leafletFolder: URL = URL(fileURLWithPath: "/usr/share/javascript/leaflet")) {
-        self.folder = folder; self.baseLayerURL = baseLayerURL; self.baseLayerAttribution = baseLayerAttribution
-        self.publicURL = publicURL; self.leafletFolder = leafletFolder
-    }
-
-    /// From the environment: `$MIESTAS_WEB_DATA`, `$MIESTAS_WEB_BASE_LAYER`, `$MIESTAS_WEB_BASE_LAYER_ATTRIBUTION`.
-    public static func fromEnvironment(publicURL: String?) -> WebSettings {
-        let env = ProcessInfo.processInfo.environment
-        let base = env["MIESTAS_WEB_BASE_LAYER"].flatMap { $0.isEmpty ? nil : $0 }
-        return WebSettings(folder: env["MIESTAS_WEB_DATA"].map { URL(fileURLWithPath: $0) } ?? defaultFolder, baseLayerURL: base,
-                           baseLayerAttribution: env["MIESTAS_WEB_BASE_LAYER_ATTRIBUTION"], publicURL: publicURL)
-    }
+    public init() {}
 
     /// `Data/web` in the working directory, else beside this source file's package (tests, `swift run`).
     public static var defaultFolder: URL {

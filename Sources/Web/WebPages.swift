@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Identity
+import RateLimits
 import Messages
 import Planning
 import Reports
@@ -21,20 +23,23 @@ public struct WebPages: Sendable {
 
     /// Adds the pages' routes. Without their templates (a broken install) the API still runs and
     /// the pages answer 503 with the reason.
-    public static func register(on router: Router<BasicRequestContext>, backend: WebBackend) {
+    public static func register(on router: Router<ClientRequestContext>, backend: WebBackend) {
         StaticFiles(settings: backend.settings).register(on: router)
         let web: WebPages
-        do { web = WebPages(backend: backend, pages: try Pages(settings: backend.settings)) } catch {
+        do { web = WebPages(backend: backend, pages: try Pages(settings: backend.settings, csrfKey: backend.formKey,
+                                                                   residentSignIn: backend.identity != nil)) } catch {
             FileHandle.standardError.write(Data("warning: \(error); the web pages are off\n".utf8))
             router.get("/") { _, _ in Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "\(error)"))) }
             return
         }
         web.registerPublic(on: router)
         web.registerStaff(on: router)
+        web.registerResidents(on: router)
     }
 
     public init(backend: WebBackend) throws {
-        self.init(backend: backend, pages: try Pages(settings: backend.settings))
+        self.init(backend: backend, pages: try Pages(settings: backend.settings, csrfKey: backend.formKey,
+                                                                   residentSignIn: backend.identity != nil))
     }
 
     init(backend: WebBackend, pages: Pages) { self.backend = backend; self.pages = pages }
@@ -44,17 +49,22 @@ public struct WebPages: Sendable {
 
     // MARK: Handlers
 
-    typealias Handler = @Sendable (Request, BasicRequestContext, Visitor) async throws -> Response
-    typealias FormHandler = @Sendable (Request, BasicRequestContext, Visitor, WebForm) async throws -> Response
+    typealias Handler = @Sendable (Request, ClientRequestContext, Visitor) async throws -> Response
+    typealias FormHandler = @Sendable (Request, ClientRequestContext, Visitor, WebForm) async throws -> Response
 
     func visitor(_ request: Request) async -> Visitor {
-        var visitor = Visitor(request, publicURL: backend.settings.publicURL)
+        var visitor = Visitor(request, publicURL: backend.settings.publicURL, languages: pages.translations.languages,
+                              defaultLanguage: Language(rawValue: backend.settings.defaultLanguage))
         if let token = visitor.session { visitor.user = try? await backend.accounts.user(token: token) }
+        if let identity = backend.identity {
+            if let token = visitor.residentToken { visitor.resident = try? await identity.residents.session(cookie: token) }
+            visitor.formTargets = await identity.relyingParty.formTargets()
+        }
         return visitor
     }
 
     /// A GET page; errors become error pages.
-    func page(_ handler: @escaping Handler) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+    func page(_ handler: @escaping Handler) -> @Sendable (Request, ClientRequestContext) async throws -> Response {
         { request, context in
             let visitor = await visitor(request)
             do { return try await handler(request, context, visitor) } catch { return failure(error, visitor: visitor, request: request) }
@@ -62,7 +72,7 @@ public struct WebPages: Sendable {
     }
 
     /// A state-changing POST: the form is read (bounded), its CSRF token checked, then `handler` runs.
-    func form(limit: Int = maximumTextForm, _ handler: @escaping FormHandler) -> @Sendable (Request, BasicRequestContext) async throws -> Response {
+    func form(limit: Int = maximumTextForm, _ handler: @escaping FormHandler) -> @Sendable (Request, ClientRequestContext) async throws -> Response {
         { request, context in
             let visitor = await visitor(request)
             do {
@@ -82,6 +92,23 @@ public struct WebPages: Sendable {
         }
     }
 
+    /// Counts one anonymous `write` by this request's client; throws `TooManyRequests` (a 429
+    /// page with `Retry-After`) when it is over its limit. Also refuses a form whose honeypot
+    /// field, hidden from people, was filled in: only a program does that.
+    func admit(_ write: LimitedWrite, _ request: Request, _ context: ClientRequestContext, form: WebForm? = nil) throws {
+        if let form, let trap = form[Self.honeypotField], !trap.isEmpty {
+            backend.honeypot(write.rawValue)
+            throw WebFailure(.badRequest, .honeypot)
+        }
+        do { try backend.limits.check(write, client: backend.limits.client(of: request, context: context)) } catch {
+            backend.rateLimited(error.write)
+            throw error
+        }
+    }
+
+    /// The name of the field the public forms hide from people (`{{> honeypot}}`).
+    static let honeypotField = "website"
+
     /// The staff member the page needs, with one of `roles`; otherwise a sign-in redirect or 403.
     func staff(_ visitor: Visitor, _ request: Request, roles: Set<StaffUser.Role>) throws -> StaffUser {
         guard let user = visitor.user else { throw WebFailure.signIn(next: request.uri.path) }
@@ -93,8 +120,15 @@ public struct WebPages: Sendable {
         if let f = error as? WebFailure, let next = f.signInNext {
             return pages.redirect("/staff/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/staff"), visitor: visitor)
         }
+        // Step-up: the operation needs a resident signed in at a level this visitor lacks.
+        if case IdentityError.signInRequired(let level)? = error as? IdentityError, backend.identity != nil {
+            return pages.redirect(Self.signInPath(level: level, next: request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")),
+                                  visitor: visitor)
+        }
         let (status, message) = describe(error, visitor)
-        return pages.error(status, message, visitor: visitor, request: request)
+        var response = pages.error(status, message, visitor: visitor, request: request)
+        if let e = error as? TooManyRequests { response.headers[.retryAfter] = String(e.retryAfter) }
+        return response
     }
 
     /// The status and message for an error from the modules the pages call, the message in the
@@ -119,14 +153,32 @@ public struct WebPages: Sendable {
             case .unavailable(let reason): return (.serviceUnavailable, pages.text(Message(WebText.signInUnavailable, ["detail": .text(reason)]), visitor))
             }
         case let e as StoreError: return (.serviceUnavailable, pages.text(Message(WebText.storeFailed, ["detail": .text(e.description)]), visitor))
+        case let e as IdentityError: return (e.status, pages.text(e.message, visitor))
+        case let e as TooManyRequests:
+            let text: WebText = switch e.write { case .report: .tooManyReports; case .comment: .tooManyComments; case .signIn: .tooManySignIns }
+            return (.tooManyRequests, pages.text(Message(text, ["seconds": .integer(Int64(e.retryAfter))]), visitor))
         default: return (.internalServerError, "\(error)")
         }
     }
 
     /// An integer path parameter, or 404.
-    func id(_ context: BasicRequestContext, _ name: String = "id") throws -> Int64 {
+    func id(_ context: ClientRequestContext, _ name: String = "id") throws -> Int64 {
         guard let text = context.parameters.get(name), let id = Int64(text), id > 0 else { throw WebFailure(.notFound, .noSuchPage) }
         return id
+    }
+}
+
+extension IdentityError {
+    /// The HTTP status of an identity refusal, for the pages and the JSON API alike.
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .unknownProvider: .notFound
+        case .providerUnavailable: .badGateway
+        case .invalidState, .invalidResponse: .badRequest
+        case .providerRefused, .invalidToken, .levelTooLow, .notStaff: .forbidden
+        case .signInRequired: .unauthorized
+        case .busy, .unavailable: .serviceUnavailable
+        }
     }
 }
 
@@ -182,6 +234,10 @@ enum WebText: String, MessageCatalogue {
     case signInUnavailable = "sign-in is unavailable: {detail}"
     case signInThrottled = "too many failed sign-ins for this username: try again in {seconds} s"
     case storeFailed = "the data cannot be read or saved now: {detail}"
+    case tooManyReports = "too many reports from your connection: please try again in {seconds} s"
+    case tooManyComments = "too many comments from your connection: please try again in {seconds} s"
+    case tooManySignIns = "too many sign-in attempts from your connection: please try again in {seconds} s"
+    case honeypot = "the form was filled in by a program, not a person, and was not accepted"
 }
 
 extension Request {

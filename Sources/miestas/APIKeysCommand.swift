@@ -14,11 +14,11 @@ struct AddAPIKey: AsyncParsableCommand {
         commandName: "add", abstract: "Make a key for a client; the key is printed once and only its hash is kept.")
 
     @Argument(help: "Who the key is for, e.g. \"kaunas-app\" (unique).") var name: String
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail("the key needs a name") }
-        let store = try db.open()
+        let store = try await options.open()
         do {
             let (key, secret) = try await store.addAPIKey(name: name)
             print(secret)
@@ -30,10 +30,10 @@ struct AddAPIKey: AsyncParsableCommand {
 struct ListAPIKeys: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the keys: id, name, prefix, when made and revoked.")
 
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await options.open()
         let keys: [APIKey]
         do { keys = try await store.apiKeys() } catch { throw fail(error) }
         guard !keys.isEmpty else { note("no API keys: make one with `miestas apikeys add NAME`"); return }
@@ -48,10 +48,10 @@ struct RevokeAPIKey: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a key by name or id; it stops working at once.")
 
     @Argument(help: "The key's name or id.") var key: String
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await options.open()
         let revoked: Bool
         do { revoked = try await store.revokeAPIKey(key) } catch { throw fail(error) }
         guard revoked else { throw fail("no active API key named or numbered '\(key)'") }

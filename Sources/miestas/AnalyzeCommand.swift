@@ -16,7 +16,7 @@ struct AnalyzeHotspots: AsyncParsableCommand {
         commandName: "hotspots",
         abstract: "Find the problem areas of a district: DBSCAN in metres (UTM) over its reports; prints a table, writes GeoJSON outlines.")
 
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
     @Option(help: "The district's code.") var district: String
     @Option(help: "The neighbourhood radius in metres.") var eps = 50.0
     @Option(help: "Reports within eps (itself included) that make a report a core of a hotspot.") var minPoints = 5
@@ -27,7 +27,9 @@ struct AnalyzeHotspots: AsyncParsableCommand {
     @Option(help: "Write the hotspots as a GeoJSON FeatureCollection to this file.") var output: String?
 
     func run() async throws {
-        let store = try db.open()
+        let settings = try options.load()
+        let store = try await options.open(settings)
+        let time = LocalTime(settings.municipality.timeZone)
         let points: [ReportPoint]
         do {
             guard try await store.districts().contains(where: { $0.code == district }) else { throw fail("no district with code '\(district)'") }
@@ -35,7 +37,7 @@ struct AnalyzeHotspots: AsyncParsableCommand {
         } catch let error as StoreError { throw fail(error) }
         func day(_ text: String?, _ name: String) throws -> Int64? {
             guard let text else { return nil }
-            guard let d = Open311Time.parseDayOrInstant(text) else { throw fail("--\(name) must be a day (2015-03-01) or an ISO 8601 instant, got '\(text)'") }
+            guard let d = time.parseDayOrInstant(text) else { throw fail("--\(name) must be a day (2015-03-01) or an ISO 8601 instant, got '\(text)'") }
             return Int64((d.timeIntervalSince1970 * 1000).rounded())
         }
         let services = service.map { Set($0.split(separator: ",").map(String.init)) }

@@ -15,10 +15,10 @@ struct VerifyAudit: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check the audit log's SHA-256 chain: exits non-zero and names the first entry that was changed, removed or reordered.",
         discussion: "On success prints the number of entries and the hash of the last one; keep that hash elsewhere to detect a cut-off tail later.")
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await options.open()
         let entries: [AuditEntry]
         do { entries = try await store.auditEntries(planId: nil) } catch { throw fail(error) }
         if let broken = AuditChain.verify(entries) {

@@ -33,10 +33,10 @@ struct ImportDistricts: AsyncParsableCommand {
     var replace = false
     @Flag(help: "Reject invalid polygons instead of repairing them.")
     var noRepair = false
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await options.open()
         let options = DistrictImportOptions(nameField: nameField, codeField: codeField, srid: srid, replace: replace, repair: !noRepair)
         let report: DistrictImportReport
         do {
@@ -47,6 +47,7 @@ struct ImportDistricts: AsyncParsableCommand {
         let total = report.timings.reduce(0) { $0 + $1.seconds }
         let phases = report.timings.map { "\($0.phase) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", ")
         print("imported \(report.districts.count) districts from \(file) (\(report.format), \(report.sourceCRS.name)) in \(String(format: "%.2f", total)) s: \(phases)")
+        if let operation = report.operation { print("reprojected to WGS 84 with: \(operation)") }
         if report.repaired.isEmpty {
             print("invalid polygons: none")
         } else {
@@ -70,10 +71,10 @@ func squareMetres(_ area: Double) -> String {
 struct ListDistricts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the districts: id, code, name, area, and their reports (total, unresolved, closed, per km²).")
 
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await options.open()
         let districts: [District]
         do { districts = try await store.districts() } catch { throw fail(error) }
         guard !districts.isEmpty else {
@@ -124,7 +125,7 @@ struct LocateDistricts: AsyncParsableCommand {
     @Option(help: "The CSV column holding latitudes.") var latColumn = "latitude"
     @Option(help: "The name of the column to add.") var column = "district"
     @Option(help: "Where to write the CSV (default: standard output).") var output: String?
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func validate() throws {
         switch (lon, lat, csv) {
@@ -139,7 +140,7 @@ struct LocateDistricts: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (_, locator) = try await db.openWithLocator()
+        let (_, locator) = try await options.openWithLocator()
         if locator.districts.isEmpty { note("warning: the database has no districts; import some with `miestas districts import FILE`") }
         if let lon, let lat {
             if let d = locator.locate(Coordinate(lon, lat)) { print("\(d.code)\t\(d.name)") } else { print("none") }

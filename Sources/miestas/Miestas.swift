@@ -6,18 +6,9 @@ struct Miestas: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "miestas",
         abstract: "Miestas: a municipal geodata service — district routing, reports, consultations, map overlays.",
-        discussion: "The database is an embedded SpatiaLite file; see --database on each command.",
+        discussion: "Settings come from --config (or $MIESTAS_CONFIG, or ./miestas.toml), MIESTAS_* variables and flags; `miestas config check` shows them.",
         version: "0.1.0",
-        subcommands: [Serve.self, DistrictsCommand.self, ServicesCommand.self, APIKeysCommand.self, ReportsCommand.self, UsersCommand.self, AnalyzeCommand.self, TilesCommand.self, AuditCommand.self, OutboxCommand.self])
-}
-
-/// `--database`, shared by every command that opens the store.
-struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The SpatiaLite database file (created if missing). Default: $MIESTAS_DATABASE or var/miestas.sqlite.",
-                                            valueName: "path"))
-    var database: String?
-
-    var path: String { database ?? SpatiaLiteStoreDefaults.path }
+        subcommands: [Serve.self, ConfigCommand.self, DemoCommand.self, MigrateCommand.self, BackupCommand.self, RestoreCommand.self, DistrictsCommand.self, ServicesCommand.self, APIKeysCommand.self, ReportsCommand.self, UsersCommand.self, AnalyzeCommand.self, TilesCommand.self, AuditCommand.self, OutboxCommand.self])
 }
 
 /// Prints `message` as an error on standard error and ends the command with a failure status.

@@ -1,43 +1,40 @@
 import ArgumentParser
+import Config
 import Foundation
 import JSONText
 import Mail
 import Planning
 import Store
 
-/// Where answers to commenters go: the city's SMTP relay. Shared by `serve` (which delivers as
-/// answers are published) and `outbox send` (one round, e.g. from cron).
+/// The SMTP flags of `serve` and `outbox send`: shorthands for the `[smtp]` settings, which win
+/// over the file and the environment.
 struct SMTPOptions: ParsableArguments {
-    @Option(name: .customLong("smtp-host"), help: "The SMTP relay that delivers answers to commenters (e.g. the city's Postfix). Without it, messages wait in the outbox (`miestas outbox list`).")
+    @Option(name: .customLong("smtp-host"), help: "The SMTP relay that delivers answers to commenters (smtp.host). Without one, messages wait in the outbox (`miestas outbox list`).")
     var host: String?
-    @Option(name: .customLong("smtp-port"), help: "The relay's port.") var port = 25
-    @Option(name: .customLong("smtp-from"), help: "The sender address of those messages, e.g. planavimas@kaunas.lt (required with --smtp-host).")
+    @Option(name: .customLong("smtp-port"), help: "The relay's port (smtp.port; default 25).") var port: String?
+    @Option(name: .customLong("smtp-from"), help: "The sender address of those messages, e.g. planavimas@example.org (smtp.from; required with a relay).")
     var from: String?
-    @Option(name: .customLong("smtp-helo"), help: "The name this host gives the relay in EHLO. Default: the host name.")
+    @Option(name: .customLong("smtp-helo"), help: "The name this host gives the relay in EHLO (smtp.helo). Default: the host name.")
     var helo: String?
-    @Option(name: .customLong("smtp-timeout"), help: "Seconds any one step of the SMTP conversation may take.") var timeout = 30.0
+    @Option(name: .customLong("smtp-timeout"), help: "Seconds any one step of the SMTP conversation may take (smtp.timeout_s; default 30).") var timeout: String?
 
-    /// The delivery these options describe, or nil when no relay is set.
-    func delivery(store: any OutboxStore) throws -> OutboxDelivery? {
-        guard let host else {
-            if from != nil { throw fail("--smtp-from needs --smtp-host (the relay to send through)") }
-            return nil
-        }
-        guard let from else { throw fail("--smtp-host needs --smtp-from (the sender address of the messages)") }
-        guard (1...65_535).contains(port) else { throw fail("--smtp-port must be 1 to 65535") }
-        guard timeout > 0, timeout.isFinite else { throw fail("--smtp-timeout must be more than 0 seconds") }
-        let sender: MailAddress
-        do { sender = try MailAddress(from) } catch { throw fail("--smtp-from: \(error)") }
-        let client = SMTPClient(host: host, port: port, heloName: helo ?? ProcessInfo.processInfo.hostName,
-                                timeout: .milliseconds(Int64(timeout * 1000)))
-        return OutboxDelivery(store: store, client: client, from: sender)
+    var flags: [(key: String, value: String?, flag: String)] {
+        [("smtp.host", host, "--smtp-host"), ("smtp.port", port, "--smtp-port"), ("smtp.from", from, "--smtp-from"),
+         ("smtp.helo", helo, "--smtp-helo"), ("smtp.timeout_s", timeout, "--smtp-timeout")]
+    }
+}
+
+extension SMTPSettings {
+    /// The delivery these settings describe, or nil when no relay is set.
+    func delivery(store: any OutboxStore) -> OutboxDelivery? {
+        client().map { OutboxDelivery(store: store, client: $0.client, from: $0.from) }
     }
 }
 
 struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox", abstract: "Messages to commenters (one per published answer): list, send, retry.",
-        discussion: "`miestas serve --smtp-host ... --smtp-from ...` delivers them as they come; without a relay they wait here.",
+        discussion: "`miestas serve` delivers them as they come when [smtp] names a relay; without one they wait here.",
         subcommands: [ListOutbox.self, SendOutbox.self, RetryOutbox.self])
 }
 
@@ -45,10 +42,10 @@ struct ListOutbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List outbox messages, oldest first, with their delivery state.")
     @Flag(help: "Only messages not yet sent.") var unsent = false
     @Flag(help: "Print every message in full (recipient, subject, body).") var full = false
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await options.open()
         let messages: [OutboxMessage]
         do { messages = try await store.outbox(unsentOnly: unsent) } catch { throw fail(error) }
         guard !messages.isEmpty else { note("the outbox is empty"); return }
@@ -78,12 +75,15 @@ struct ListOutbox: AsyncParsableCommand {
 struct SendOutbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send", abstract: "Deliver the messages due now through the SMTP relay, once, and say what happened.")
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
     @OptionGroup var smtp: SMTPOptions
 
     func run() async throws {
-        let store = try db.open()
-        guard let delivery = try smtp.delivery(store: store) else { throw fail("name the relay: --smtp-host HOST --smtp-from ADDRESS") }
+        let settings = try options.load(smtp.flags)
+        let store = try await options.open(settings)
+        guard let delivery = settings.smtp.delivery(store: store) else {
+            throw fail("name the relay: smtp.host and smtp.from in the configuration, or --smtp-host HOST --smtp-from ADDRESS")
+        }
         let round: OutboxDelivery.Round
         do { round = try await delivery.deliverDue() } catch { throw fail(error) }
         print("outbox: \(round.sent) sent, \(round.deferred) to retry later, \(round.failed) failed")
@@ -95,10 +95,10 @@ struct RetryOutbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry", abstract: "Make unsent messages due again now: the ids given, or every failed one.")
     @Argument(help: "Message ids (default: every message that failed for good).") var ids: [Int64] = []
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await options.open()
         let count: Int
         do { count = try await store.requeueOutbox(ids: ids.isEmpty ? nil : ids, at: Date()) } catch { throw fail(error) }
         print("\(count) message\(count == 1 ? "" : "s") due again")

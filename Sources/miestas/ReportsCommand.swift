@@ -23,19 +23,33 @@ struct ImportReports: AsyncParsableCommand {
 
     @Argument(help: "The CSV file.") var file: String
     @Option(help: "The mapping: a name in Data/mappings (e.g. boston) or a path.") var mapping: String
-    @OptionGroup var db: DatabaseOptions
+    @Option(name: .customLong("shift-to"), help: ArgumentHelp(
+        "Move every time by whole weeks so the newest report falls in the week before this day (today, or 2026-12-01): demo data that keeps up with the calendar.",
+        valueName: "day"))
+    var shiftTo: String?
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let (store, locator) = try await db.openWithLocator()
+        let settings = try options.load()
+        let (store, locator) = try await options.openWithLocator(settings)
         if locator.districts.isEmpty { throw fail("the database has no districts: import them first (`miestas districts import`), every row would be outside") }
         let summary: ReportImportSummary
         do {
             let m = try ImportMapping.load(mapping)
+            var shift = 0.0
+            if let shiftTo {
+                let time = LocalTime(settings.municipality.timeZone)
+                guard let day = shiftTo == "today" ? Date() : time.parseDayOrInstant(shiftTo) else {
+                    throw fail("--shift-to must be today or a day such as 2026-12-01, got '\(shiftTo)'")
+                }
+                shift = try ReportImporter.weeksToBring(file, mapping: m, upTo: day)
+                note("moving every time \(Int(shift / 86_400)) days later")
+            }
             // One sync at the end rather than one per batch (see `bulkLoad`).
             summary = try await store.bulkLoad {
-                try await ReportImporter(store: store, locator: locator).importCSV(file, mapping: m, progress: note)
+                try await ReportImporter(store: store, locator: locator).importCSV(file, mapping: m, shift: shift, progress: note)
             }
-        } catch { throw fail(error) }
+        } catch let exit as ExitCode { throw exit } catch { throw fail(error) }
         print("\(summary.rows) rows in \(String(format: "%.2f", summary.seconds)) s: \(summary.imported) imported, "
               + "\(summary.alreadyThere) already there, \(summary.rejectedCount) refused")
         for (reason, r) in summary.rejected.sorted(by: { $0.value.count > $1.value.count }) {
@@ -67,10 +81,12 @@ struct ExportReports: AsyncParsableCommand {
     @Option(help: "Only this district (code).") var district: String?
     @Option(help: "Requested at or after (ISO 8601 with offset).") var since: String?
     @Option(help: "Requested before (ISO 8601 with offset).") var until: String?
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try db.open()
+        let settings = try options.load()
+        let store = try await options.open(settings)
+        let time = LocalTime(settings.municipality.timeZone)
         var query = ReportQuery(limit: 10_000)
         query.serviceCodes = service?.split(separator: ",").map(String.init) ?? []
         query.districtCodes = district.map { [$0] } ?? []
@@ -89,7 +105,7 @@ struct ExportReports: AsyncParsableCommand {
                 query.offset += query.limit
             }
         } catch { throw fail(error) }
-        let data = format == .csv ? Data((ReportExport.csvHeader() + ReportExport.csvLines(all)).utf8) : ReportExport.geoJSON(all)
+        let data = format == .csv ? Data((ReportExport.csvHeader() + ReportExport.csvLines(all, time: time)).utf8) : ReportExport.geoJSON(all, time: time)
         if let output {
             do { try data.write(to: URL(fileURLWithPath: output)) } catch { throw fail("cannot write \(output): \(error.localizedDescription)") }
         } else {

@@ -16,12 +16,12 @@ struct ImportServices: AsyncParsableCommand {
         discussion: "The file is checked first (unique codes, attribute orders, list values, ...); a catalogue with problems changes nothing.")
 
     @Argument(help: "The catalogue file.") var file = ServiceCatalogue.defaultPath
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
         let services: [Service]
         do { services = try ServiceCatalogue.load(path: file) } catch { throw fail(error) }
-        let store = try db.open()
+        let store = try await options.open()
         do { try await store.replaceServices(services) } catch { throw fail(error) }
         let attributes = services.reduce(0) { $0 + $1.attributes.count }
         print("imported \(services.count) services with \(attributes) attributes from \(file)")
@@ -32,10 +32,10 @@ struct ListServices: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the services: code, group, name, attributes.")
 
     @Option(help: "The language of names: lt or en.") var locale = "lt"
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await options.open()
         let services: [Service]
         do { services = try await store.services() } catch { throw fail(error) }
         guard !services.isEmpty else {

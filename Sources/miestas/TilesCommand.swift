@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Foundation
 import Geo
 import Maps
@@ -7,21 +8,21 @@ import Server
 /// `miestas tiles seed` and `miestas tiles purge`: fill or empty the tile cache.
 struct TilesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tiles", abstract: "Seed or purge the XYZ tile cache (default Tiles/cache, or $MIESTAS_TILE_CACHE).",
+        commandName: "tiles", abstract: "Seed or purge the XYZ tile cache (storage.tile_cache, default Tiles/cache).",
         subcommands: [Seed.self, Purge.self])
 
     struct CacheOptions: ParsableArguments {
-        @Option(help: ArgumentHelp("The tile cache folder. Default: $MIESTAS_TILE_CACHE or Tiles/cache.", valueName: "path"))
+        @Option(help: ArgumentHelp("The tile cache folder (storage.tile_cache). Default: Tiles/cache.", valueName: "path"))
         var tileCache: String?
 
-        var folder: URL { tileCache.map { URL(fileURLWithPath: $0) } ?? MapService.defaultCacheFolder }
+        var flags: [(key: String, value: String?, flag: String)] { [("storage.tile_cache", tileCache, "--tile-cache")] }
     }
 
     struct Seed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render the tiles of a layer over a box and zoom range into the cache, printing progress and the rate.")
 
-        @OptionGroup var db: DatabaseOptions
+        @OptionGroup var options: SettingsOptions
         @OptionGroup var cache: CacheOptions
         @Option(help: "The layer: districts, district-density, heatmap, clusters, reports, plans or plan-comments; or several drawn together, bottom first (clusters,districts).") var layer: String
         @Option(help: "Zoom levels, e.g. 10-16 or 12.") var zoom: String
@@ -34,9 +35,10 @@ struct TilesCommand: AsyncParsableCommand {
         func run() async throws {
             let zooms = try Self.zoomRange(zoom)
             do throws(WMSError) { _ = try LayerCatalogue.standard.tileLayers(layer) } catch { throw fail(error.message) }
-            let store = try db.open()
+            let settings = try options.load(cache.flags)
+            let store = try await options.open(settings)
             let services: AppServices
-            do { services = try await AppServices.load(store: store, tileCache: cache.folder) } catch { throw fail(error) }
+            do { services = try await AppServices.load(store: store, settings: settings) } catch { throw fail(error) }
             let maps = services.maps
             let box: BoundingBox
             if let bbox {
@@ -52,7 +54,7 @@ struct TilesCommand: AsyncParsableCommand {
                 if let time { query.time = try TimeWindow.parse(time) }
                 query = try query.validated()
                 let count = TileGrid.tiles(covering: box, zooms: zooms).count
-                note("seeding \(count) tiles of \(layer), zoom \(zooms.lowerBound)-\(zooms.upperBound), into \(cache.folder.path)")
+                note("seeding \(count) tiles of \(layer), zoom \(zooms.lowerBound)-\(zooms.upperBound), into \(settings.storage.tileCache)")
                 let result = try TileSeeder(tiles: maps.tiles).seed(layer: layer, query: query, zooms: zooms, box: box, ratio: hidpi ? 2 : 1,
                                                                     data: maps.data) { p in
                     note(String(format: "%d/%d tiles (%d rendered, %.0f%%), %.1f tiles/s", p.done, p.total, p.rendered,
@@ -77,12 +79,14 @@ struct TilesCommand: AsyncParsableCommand {
 
     struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove cached tiles (of one layer, or all).")
+        @OptionGroup var options: SettingsOptions
         @OptionGroup var cache: CacheOptions
         @Option(help: "Only this layer's tiles (also where it is drawn together with others).") var layer: String?
 
         func run() async throws {
-            let removed = TileCache(root: cache.folder).purge(layer: layer)
-            print("removed \(removed) tiles from \(cache.folder.path)\(layer.map { " (layer \($0))" } ?? "")")
+            let folder = try options.load(cache.flags).storage.tileCache
+            let removed = TileCache(root: URL(fileURLWithPath: folder)).purge(layer: layer)
+            print("removed \(removed) tiles from \(folder)\(layer.map { " (layer \($0))" } ?? "")")
         }
     }
 }

@@ -17,13 +17,13 @@ struct AddUser: AsyncParsableCommand {
 
     @Argument(help: "The username (letters, digits, '.', '_', '-').") var username: String
     @Option(help: "staff, planner, architect or admin.") var role: StaffUser.Role
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
         let input = FileHandle.standardInput.readDataToEndOfFile()
         let password = String(decoding: input, as: UTF8.self).trimmingCharacters(in: .newlines)
         guard !password.isEmpty else { throw fail("give the password on standard input") }
-        let store = try db.open()
+        let store = try await options.open()
         do {
             let user = try await StaffAccounts(store: store).add(username: username, role: role, password: password)
             print("added \(user.role.rawValue) \(user.username) (id \(user.id))")
@@ -33,10 +33,10 @@ struct AddUser: AsyncParsableCommand {
 
 struct ListUsers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List staff users.")
-    @OptionGroup var db: DatabaseOptions
+    @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let store = try db.open()
+        let store = try await options.open()
         let users: [StaffUser]
         do { users = try await store.users() } catch { throw fail(error) }
         guard !users.isEmpty else { note("no users: add one with `miestas users add NAME --role staff`"); return }

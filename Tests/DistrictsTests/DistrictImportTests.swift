@@ -172,3 +172,33 @@ import Testing
     }
 }
 
+
+/// What a newcomer's run found: field names as GIS tools show them, and the reprojection named.
+@Suite struct DistrictImportNewcomerTests {
+    @Test func fieldNamesMatchWithoutRegardToCase() async throws {
+        // The .dbf stores `code` and `name`; a GIS shows them as someone typed them.
+        let report = try await Workspace().importFile(Paths.fixture("kaunas-lks94.shp"), DistrictImportOptions(nameField: "NAME", codeField: "Code"))
+        #expect(report.districts.count == 11)
+        #expect(report.districts.contains { $0.code == "zaliakalnis" && $0.name == "Žaliakalnis" })
+        // A GeoJSON with two fields that differ only in case: the exact one wins, a third spelling is ambiguous.
+        let w = try Workspace()
+        try FileManager.default.createDirectory(at: w.directory, withIntermediateDirectories: true)
+        let path = w.directory.appendingPathComponent("two-names.geojson").path
+        let square = #"{"type":"Polygon","coordinates":[[[23.9,54.9],[23.91,54.9],[23.91,54.91],[23.9,54.91],[23.9,54.9]]]}"#
+        try #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"Name":"Upper","NAME":"Shouting","code":"a"},"geometry":\#(square)}]}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try await w.importFile(path, DistrictImportOptions(nameField: "NAME")).districts.first?.name == "Shouting")
+        await #expect(throws: DistrictsError.ambiguousField(field: "name", option: "--name-field", matches: ["NAME", "Name"])) {
+            try await Workspace().importFile(path)
+        }
+    }
+
+    @Test func theReprojectionIsNamedWithItsAccuracy() async throws {
+        let report = try await Workspace().importFile(Paths.fixture("kaunas-lks94.shp"))
+        let operation = try #require(report.operation)
+        #expect(operation.name.contains("LKS94") || operation.name.contains("Lithuania"), "\(operation)")
+        #expect(operation.accuracyMetres != nil)
+        // A file already in WGS 84 needs no operation.
+        #expect(try await Workspace().importFile(Paths.demo).operation == nil)
+    }
+}

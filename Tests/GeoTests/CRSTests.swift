@@ -64,3 +64,37 @@ import Testing
         #expect(CRS.utm(for: BoundingBox(minX: 150, minY: -34, maxX: 151, maxY: -33)).epsg == 32756)
     }
 }
+
+/// The explicit choice of one operation for an area: the most accurate PROJ knows, whatever the
+/// target's spelling would have made PROJ pick by itself.
+@Suite struct OperationChoiceTests {
+    /// Downtown Boston, in lon/lat.
+    let boston = BoundingBox(minX: -71.19, minY: 42.23, maxX: -70.99, maxY: 42.40)
+
+    @Test func nad83ToWGS84TakesTheMostAccurateOperationForTheArea() throws {
+        let stateplane = try CRS(epsg: 2249)  // NAD83 / Massachusetts Mainland (ftUS)
+        let chosen = try CoordinateTransformer(from: stateplane, to: .wgs84, within: boston)
+        let operation = try #require(chosen.operation)
+        // PROJ's own pick towards EPSG:4326 is "NAD83 to WGS 84 (1)", a 4 m null transformation;
+        // towards OGC:CRS84 it finds a 0.1 m ITRF00 one. The choice is the better of the two.
+        #expect(operation.accuracyMetres == 0.1, "\(operation)")
+        #expect(operation.description.contains("accuracy 0.1 m"))
+        // City Hall Plaza in state plane feet.
+        let cityHall = Coordinate(775_800, 2_956_200)
+        let precise = try chosen.transform(cityHall)
+        // PROJ left to itself (per point) towards the same target agrees here, within millimetres.
+        let perPoint = try CoordinateTransformer(from: stateplane, to: .wgs84).transform(cityHall)
+        #expect(abs(precise.x - perPoint.x) < 1e-7 && abs(precise.y - perPoint.y) < 1e-7)
+        // Lon/lat order on the way out, whatever EPSG:4326 declares.
+        #expect(precise.x < -71 && precise.x > -71.1 && precise.y > 42.3 && precise.y < 42.4, "\(precise)")
+    }
+
+    @Test func lithuanianLKS94HasAKnownOperationToo() throws {
+        let lks94 = try CRS(epsg: 3346)
+        let t = try CoordinateTransformer(from: lks94, to: .wgs84, within: BoundingBox(minX: 23.8, minY: 54.8, maxX: 24.1, maxY: 55.0))
+        let operation = try #require(t.operation)
+        #expect(operation.accuracyMetres != nil, "\(operation)")
+        let p = try t.transform(Coordinate(497_000, 6_084_000))
+        #expect(p.x > 23.9 && p.x < 24 && p.y > 54.8 && p.y < 55, "\(p)")
+    }
+}

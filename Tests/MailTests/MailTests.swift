@@ -59,7 +59,8 @@ import Testing
     @Test func aRealServerReceivesEveryMessageIntactOverOneConnection() async throws {
         let server = try LocalSMTPServer()
         defer { server.stop() }
-        let client = SMTPClient(host: "127.0.0.1", port: server.port, heloName: "miestas.test", timeout: .seconds(60))
+        // Generous: a loaded test machine can starve this task for a minute (timeouts have their own test).
+        let client = SMTPClient(host: "127.0.0.1", port: server.port, heloName: "miestas.test", timeout: .seconds(600))
         let sent = [try message(to: "ona@example.lt"), try message(to: "jonas@example.lt", subject: "Plain subject", body: "Line one\n..two dots")]
         let outcomes = await client.send(sent)
         #expect(outcomes.allSatisfy { if case .success = $0 { true } else { false } }, "\(outcomes)")
@@ -120,5 +121,64 @@ import Testing
         guard case .failure(let error) = outcomes.first else { Issue.record("no failure"); return }
         #expect(error.isTransient)
         #expect(error.description.contains("did not answer the greeting in time"))
+    }
+}
+
+/// A relay that wants TLS and a password, as providers' submission ports do.
+@Suite(.serialized) struct SecuredSMTPTests {
+    let from = try! MailAddress("miestas@example.org")
+    static let user = "miestas", password = "s3cret-relay-password"
+
+    func message() throws -> MailMessage {
+        MailMessage(from: from, to: try MailAddress("ona@example.lt"), subject: "Per TLS", body: "Sveiki.", date: Date(), messageID: "\(UUID().uuidString)@example.org")
+    }
+
+    func client(_ server: LocalSMTPServer, _ security: SMTPClient.Security, password: String = Self.password, trust: Bool = true) -> SMTPClient {
+        SMTPClient(host: "localhost", port: server.port, heloName: "miestas.test", timeout: .seconds(60), security: security,
+                   credentials: (Self.user, password), trustedCertificates: trust ? server.certificate?.path : nil)
+    }
+
+    @Test func startTLSThenAuthDelivers() async throws {
+        let server = try LocalSMTPServer(secured: .init(mode: .starttls, username: Self.user, password: Self.password))
+        defer { server.stop() }
+        let outcomes = await client(server, .starttls).send([try message()])
+        #expect(outcomes.allSatisfy { if case .success = $0 { true } else { false } }, "\(outcomes)")
+        #expect(try server.messages().map(\.subject) == ["Per TLS"])
+    }
+
+    @Test func implicitTLSDelivers() async throws {
+        let server = try LocalSMTPServer(secured: .init(mode: .tls, username: Self.user, password: Self.password))
+        defer { server.stop() }
+        let outcomes = await client(server, .tls).send([try message()])
+        #expect(outcomes.allSatisfy { if case .success = $0 { true } else { false } }, "\(outcomes)")
+        #expect(try server.messages().count == 1)
+    }
+
+    @Test func refusalsSayWhy() async throws {
+        let server = try LocalSMTPServer(secured: .init(mode: .starttls, username: Self.user, password: Self.password))
+        defer { server.stop() }
+        // A wrong password: the relay's 535, final (retrying will not help), and the password is in no message.
+        let wrong = await client(server, .starttls, password: "wrong").send([try message()])
+        guard case .failure(let e) = wrong.first, case .refused(let command, 535, _) = e else { Issue.record("\(wrong)"); return }
+        #expect(command == "AUTH PLAIN" && !e.isTransient && !e.description.contains("wrong"))
+        // A certificate nobody vouches for: no conversation at all.
+        let untrusted = await client(server, .starttls, trust: false).send([try message()])
+        guard case .failure(.connection(let why)) = untrusted.first else { Issue.record("\(untrusted)"); return }
+        #expect(why.lowercased().contains("certificate") || why.contains("handshake") || why.contains("TLS"), "\(why)")
+        // Without TLS the relay wants STARTTLS first: the client says what the relay said.
+        let plain = await SMTPClient(host: "127.0.0.1", port: server.port, heloName: "miestas.test", timeout: .seconds(60)).send([try message()])
+        guard case .failure(.refused(_, let code, _)) = plain.first else { Issue.record("\(plain)"); return }
+        #expect(code == 530)
+        #expect(try server.messages().isEmpty)
+    }
+
+    @Test func aPasswordIsNeverSentInTheClearOverTheNetwork() async throws {
+        // Not loopback and not TLS: refused before anything is sent (no server needed to prove it).
+        let client = SMTPClient(host: "relay.example.invalid", port: 1, heloName: "x", timeout: .seconds(1), credentials: ("u", "p"))
+        var settings = SMTPSettings()
+        settings.host = client.host; settings.from = "a@example.org"; settings.username = "u"; settings.password = "p"
+        #expect(settings.problems().contains { $0.contains("unencrypted") })
+        settings.security = .starttls
+        #expect(settings.problems().isEmpty)
     }
 }

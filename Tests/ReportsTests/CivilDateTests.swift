@@ -24,7 +24,7 @@ import Testing
     @Test func theFormatsAndTheImportParserUseIt() throws {
         let instant = Date(timeIntervalSince1970: 951_782_400.25)  // 2000-02-29T00:00:00.25Z
         #expect(JSONText.time(instant) == "2000-02-29T00:00:00.250Z")
-        #expect(Open311Time.format(instant, timeZone: TimeZone(identifier: "Europe/Vilnius")!) == "2000-02-29T02:00:00+02:00")
+        #expect(LocalTime(TimeZone(identifier: "Europe/Vilnius")!).format(instant) == "2000-02-29T02:00:00+02:00")
         let boston = LocalTimeParser(timeZone: TimeZone(identifier: "America/New_York")!)
         #expect(boston.parse("2000-02-28T19:00:00") == Date(timeIntervalSince1970: 951_782_400))
         #expect(JSONText.time(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")

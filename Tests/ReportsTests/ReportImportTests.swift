@@ -95,7 +95,7 @@ import Testing
         }
         let exported = try await source.store.reports(ReportQuery())
         let path = source.directory.appendingPathComponent("export.csv").path
-        try Data((ReportExport.csvHeader() + ReportExport.csvLines(exported)).utf8).write(to: URL(fileURLWithPath: path))
+        try Data((ReportExport.csvHeader() + ReportExport.csvLines(exported, time: LocalTime(TimeZone(identifier: "Europe/Vilnius")!))).utf8).write(to: URL(fileURLWithPath: path))
         let target = try await IntakeWorkspace()
         let mapping = try ImportMapping.load(IntakeWorkspace.repository.appendingPathComponent("Data/mappings/miestas.json").path)
         let summary = try await ReportImporter(store: target.store, locator: target.intake.locator).importCSV(path, mapping: mapping)
@@ -127,8 +127,8 @@ import Testing
         _ = try await w.intake.submit(Submission(serviceCode: "graffiti", lat: "54.9", long: "23.93", description: "Ant tilto",
                                                  email: "ona@example.lt", phone: "+37069999999", firstName: "Ona", lastName: "Onaitė"))
         let reports = try await w.store.reports(ReportQuery())
-        let csv = ReportExport.csvHeader() + ReportExport.csvLines(reports)
-        let geojson = String(decoding: ReportExport.geoJSON(reports), as: UTF8.self)
+        let csv = ReportExport.csvHeader() + ReportExport.csvLines(reports, time: .utc)
+        let geojson = String(decoding: ReportExport.geoJSON(reports, time: .utc), as: UTF8.self)
         for text in [csv, geojson] {
             #expect(text.contains("Ant tilto"))
             for secret in ["ona@example.lt", "69999999", "Onait"] { #expect(!text.contains(secret)) }

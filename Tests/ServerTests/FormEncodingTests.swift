@@ -26,14 +26,14 @@ import Testing
     static let tricky = "a\"b\\c\nd\re\tf\u{1}g<h>&i'j ž 🚧"
 
     @Test func jsonEscapesAndRoundTrips() throws {
-        let bytes = Open311Format.json.render(root: "x", .list(item: "r", [.object([("t", .text(Self.tricky)), ("n", .number(54.9)), ("i", .integer(7))])]))
+        let bytes = Open311Format.json.render(root: "x", .list(item: "r", [.object([("t", .text(Self.tricky)), ("n", .number(54.9)), ("i", .integer(7))])]), time: .utc)
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]])
         #expect(parsed.first?["t"] as? String == Self.tricky)
         #expect(parsed.first?["n"] as? Double == 54.9 && parsed.first?["i"] as? Int == 7)
     }
 
     @Test func xmlEscapesAndDropsForbiddenCharacters() throws {
-        let bytes = Open311Format.xml.render(root: "requests", .list(item: "request", [.object([("t", .text(Self.tricky))])]))
+        let bytes = Open311Format.xml.render(root: "requests", .list(item: "request", [.object([("t", .text(Self.tricky))])]), time: .utc)
         let doc = try XMLDocument(data: Data(bytes))
         #expect(try doc.nodes(forXPath: "/requests/request/t").first?.stringValue == Self.tricky.replacingOccurrences(of: "\u{1}", with: ""))
     }

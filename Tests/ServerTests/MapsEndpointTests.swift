@@ -1,4 +1,5 @@
 import Districts
+import Config
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -6,6 +7,7 @@ import Reports
 import Server
 import Staff
 import Store
+import TestSupport
 import Testing
 
 /// `/wms` and `/tiles` over HTTP: a fresh database with the demo districts, reports posted
@@ -19,7 +21,7 @@ import Testing
         try await store.replaceServices(try ServiceCatalogue.load(path: ServerTests.repository.appendingPathComponent("Data/services.json").path))
         let (_, key) = try await store.addAPIKey(name: "tests")
         let cache = dir.appendingPathComponent("tiles")
-        let app = buildApplication(services: try await AppServices.load(store: store, tileCache: cache), logger: ServerTests.quietLogger)
+        let app = buildApplication(services: try await AppServices.load(store: store, settings: try .demo(tiles: dir) { $0.storage.tileCache = cache.path }), logger: ServerTests.quietLogger)
         try await app.test(.router) { client in try await test(client, Open311Fixture(store: store, key: key), cache) }
     }
 

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -9,6 +10,7 @@ import HummingbirdTesting
 import Reports
 import Server
 import Store
+import TestSupport
 import Testing
 
 /// An app over a fresh database with the demo districts, the catalogue (with `other` made a
@@ -28,7 +30,7 @@ struct Open311Fixture {
         try await store.replaceServices(services)
         let (_, key) = try await store.addAPIKey(name: "tests")
         let fixture = Open311Fixture(store: store, key: key)
-        let app = buildApplication(services: try await AppServices.load(store: store), logger: ServerTests.quietLogger)
+        let app = buildApplication(services: try await AppServices.load(store: store, settings: try .demo(tiles: dir)), logger: ServerTests.quietLogger)
         try await app.test(.router) { client in try await test(client, fixture) }
     }
 

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -5,6 +6,7 @@ import Planning
 import Server
 import Staff
 import Store
+import TestSupport
 import Testing
 
 /// An app over a fresh database with one staff user per role (and a second architect), a
@@ -30,7 +32,7 @@ struct PlanningHTTPFixture {
             _ = try await accounts.add(username: name, role: role, password: "correct horse battery")
             tokens[name] = try await accounts.signIn(username: name, password: "correct horse battery").token
         }
-        let services = try await AppServices.load(store: store, planning: settings)
+        let services = try await AppServices.load(store: store, settings: try .demo(tiles: dir) { $0.planning = settings })
         let app = buildApplication(services: services, logger: ServerTests.quietLogger)
         let fixture = PlanningHTTPFixture(store: store, tokens: tokens)
         try await app.test(.router) { client in try await test(client, fixture) }

@@ -1,3 +1,4 @@
+import Config
 import Districts
 import Foundation
 import Reports
@@ -6,6 +7,7 @@ import Logging
 import HummingbirdTesting
 import Server
 import Store
+import TestSupport
 import Testing
 
 @Suite struct ServerTests {
@@ -29,7 +31,7 @@ import Testing
         let store = try SpatiaLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
         _ = try await DistrictImporter(store: store).importFile(Self.repository.appendingPathComponent("Data/demo/kaunas-seniunijos.geojson").path)
         try await store.replaceServices(try ServiceCatalogue.load(path: Self.repository.appendingPathComponent("Data/services.json").path))
-        let app = buildApplication(services: try await AppServices.load(store: store), logger: ServerTests.quietLogger)
+        let app = buildApplication(services: try await AppServices.load(store: store, settings: try .demo(tiles: dir)), logger: ServerTests.quietLogger)
         try await app.test(.router, test)
     }
 

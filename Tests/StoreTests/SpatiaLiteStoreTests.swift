@@ -33,7 +33,7 @@ private func district(_ code: String, _ geometry: Geometry) -> NewDistrict {
         // Durable commits: FULL on the writer (GRDB's pool would otherwise leave it NORMAL).
         #expect(try await db.store.writerSynchronous() == 2)
         let applied = try await db.store.appliedMigrations()
-        #expect(applied == Migrations.migrator.migrations)
+        #expect(applied == SpatiaLiteMigrations.migrator.migrations)
         let versions = try await db.store.libraryVersions()
         #expect(versions["spatialite"]?.hasPrefix("5.") == true)
         // Every geometry column has its R*Tree.

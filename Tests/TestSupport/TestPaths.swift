@@ -16,3 +16,8 @@ public enum TestPaths {
         return nil
     }
 }
+
+extension TestPaths {
+    /// The demo city's configuration: Kaunas, Europe/Vilnius, Lithuanian first.
+    public static let demoConfiguration = repository.appendingPathComponent("Data/demo/miestas.toml").path
+}

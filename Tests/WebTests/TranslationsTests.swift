@@ -20,7 +20,7 @@ import Testing
     @Test func bothLanguagesHaveEveryKeyAndNoEmptyText() throws {
         let translations = try Translations(folder: Self.folder)
         #expect(translations.missingKeys().isEmpty, "\(translations.missingKeys())")
-        for language in Language.allCases {
+        for language in [Language.lt, .en] {
             let empty = translations.table(language).filter { $0.value.trimmingCharacters(in: .whitespaces).isEmpty }.keys
             #expect(empty.isEmpty, "\(language): \(empty.sorted())")
         }
@@ -52,7 +52,7 @@ import Testing
         used.formUnion(PlanAttachment.Role.allCases.map { "attachment_\($0.rawValue)" })
         used.formUnion(["reports", "clusters", "heatmap", "districts", "district-density", "plans"].map { "layer_\($0)" })
         used.formUnion(["error_not_found", "error_forbidden", "error_sign_in", "error_bad_request", "error_unavailable"])
-        for language in Language.allCases {
+        for language in [Language.lt, .en] {
             let missing = used.subtracting(translations.table(language).keys)
             #expect(missing.isEmpty, "\(language) lacks \(missing.sorted())")
         }
@@ -60,7 +60,7 @@ import Testing
 
     @Test func theWeeklyChartIsSVGWithOneBarPerWeek() {
         let weeks = (0..<8).map { DistrictSummary.Week(start: Date(timeIntervalSince1970: Double($0) * 7 * 86_400), count: $0 * 3) }
-        let svg = WeeklyChart(weeks: weeks, title: "Reports <per> week").svg
+        let svg = WeeklyChart(weeks: weeks, title: "Reports <per> week", dayText: { String(LocalTime.utc.format($0).prefix(10)) }).svg
         #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>"))
         #expect(svg.components(separatedBy: "<rect").count - 1 == 8)
         #expect(svg.contains("Reports &lt;per> week"))

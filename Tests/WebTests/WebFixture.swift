@@ -1,7 +1,10 @@
 import Districts
+import Config
 import Foundation
+import RateLimits
 import Hummingbird
 import HummingbirdTesting
+import Identity
 import Logging
 import Planning
 import Reports
@@ -20,7 +23,10 @@ struct WebFixture {
 
     let store: SpatiaLiteStore
 
-    static func run(_ test: @Sendable (any TestClientProtocol, WebFixture) async throws -> Void) async throws {
+    /// `limits`: the per-client limits (none unless a test is about them); `identity`: residents'
+    /// sign-in through providers; `live`: over a real HTTP socket.
+    static func run(limits: RateLimitSettings = .none, identity: IdentitySettings? = nil, live: Bool = false,
+                    _ test: @Sendable (any TestClientProtocol, WebFixture) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("miestas-web-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SpatiaLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
@@ -33,10 +39,11 @@ struct WebFixture {
         }
         var logger = Logger(label: "miestas-web-tests")
         logger.logLevel = .warning
-        let services = try await AppServices.load(store: store, planning: PlanningSettings(minConsultationDays: 0),
-                                                  tileCache: dir.appendingPathComponent("tiles"))
+        let services = try await AppServices.load(store: store, settings: try .demo(tiles: dir) {
+            $0.planning.minConsultationDays = 0; $0.limits = limits; $0.identity = identity
+        })
         let app = buildApplication(services: services, logger: logger)
-        try await app.test(.router) { client in try await test(client, WebFixture(store: store)) }
+        try await app.test(live ? .live : .router) { client in try await test(client, WebFixture(store: store)) }
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Planning
+import RateLimits
 import Store
 import Testing
 @testable import Web
@@ -44,9 +45,12 @@ import Testing
             // The cookie now wins over Accept-Language.
             #expect(String(buffer: try await switcher.get(client, "/plans").body).contains("Planavimo svarstymai"))
         }
-        #expect(Language.choose(query: nil, cookie: nil, acceptLanguage: "de, en;q=0.4, lt;q=0.8") == .lt)
-        #expect(Language.choose(query: nil, cookie: nil, acceptLanguage: "fr") == .lt)
-        #expect(Language.choose(query: "en", cookie: "lt", acceptLanguage: "lt") == .en)
+        #expect(Language.choose(query: nil, cookie: nil, acceptLanguage: "de, en;q=0.4, lt;q=0.8", offered: [.lt, .en], fallback: .lt) == .lt)
+        #expect(Language.choose(query: nil, cookie: nil, acceptLanguage: "fr", offered: [.lt, .en], fallback: .lt) == .lt)
+        #expect(Language.choose(query: nil, cookie: nil, acceptLanguage: "fr", offered: [.lt, .en], fallback: .en) == .en)
+        // A language not offered is never chosen, from any source.
+        #expect(Language.choose(query: "nb", cookie: "nb", acceptLanguage: "nb", offered: [.lt, .en], fallback: .en) == .en)
+        #expect(Language.choose(query: "en", cookie: "lt", acceptLanguage: "lt", offered: [.lt, .en], fallback: .lt) == .en)
     }
 
     @Test func formsWithoutTheRightTokenAreRefused() async throws {
@@ -397,6 +401,64 @@ import Testing
             let page = String(buffer: try await browser.get(client, "/districts/\(code)").body)
             #expect(page.contains("<tr><th scope=\"row\">1</th><td>6</td><td>Graffiti (5), Street light out (1)</td><td>54.89"), "\(page)")
             #expect(!page.contains("<th scope=\"row\">2</th><td>"), "the far report is noise")
+        }
+    }
+}
+
+/// The anonymous forms' per-client limits and their honeypot field.
+@Suite struct WebAbuseTests {
+    static let report = [("service_code", "other"), ("lat", "54.8985"), ("long", "23.9036"), ("description", "Limit probe")]
+
+    @Test func theReportFormIsLimitedPerClientWithATranslatedPage() async throws {
+        var limits = RateLimitSettings.none
+        limits.reportsPerAddress = Rate(count: 2, period: 3600)
+        try await WebFixture.run(limits: limits) { client, fixture in
+            let browser = Browser()
+            let token = try await browser.token(client, "/reports/new?service_code=other")
+            for _ in 0..<2 {
+                let r = try await browser.post(client, "/reports/new", Self.report + [("csrf", token), ("website", "")])
+                #expect(r.status == .seeOther)
+            }
+            let refused = try await browser.post(client, "/reports/new", Self.report + [("csrf", token)])
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter].flatMap { Int($0) }.map { $0 > 1000 } == true)
+            #expect(String(buffer: refused.body).contains("Iš jūsų ryšio gauta per daug pranešimų"))
+            let stored = try await fixture.store.reportCount()
+            #expect(stored == 2)
+        }
+    }
+
+    @Test func aFilledHoneypotIsRefusedAndNothingIsStored() async throws {
+        try await WebFixture.run { client, fixture in
+            let browser = Browser(language: "en")
+            let page = try await browser.get(client, "/reports/new?service_code=other")
+            // The field is in the form, hidden from people.
+            #expect(String(buffer: page.body).contains(#"<div class="hp" aria-hidden="true">"#))
+            let token = try #require(WebFixture.csrf(in: String(buffer: page.body)))
+            let bot = try await browser.post(client, "/reports/new", Self.report + [("csrf", token), ("website", "https://spam.example")])
+            #expect(bot.status == .badRequest)
+            #expect(String(buffer: bot.body).contains("filled in by a program"))
+            let stored = try await fixture.store.reportCount()
+            #expect(stored == 0)
+            let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(metrics.contains(#"miestas_honeypot_total{form="report"} 1"#))
+        }
+    }
+
+    @Test func signInAttemptsAreLimitedPerClient() async throws {
+        var limits = RateLimitSettings.none
+        limits.signInsPerAddress = Rate(count: 2, period: 600)
+        try await WebFixture.run(limits: limits) { client, _ in
+            let browser = Browser(language: "en")
+            let token = try await browser.token(client, "/staff/login")
+            for name in ["a", "b"] {
+                let r = try await browser.post(client, "/staff/login", [("csrf", token), ("username", name), ("password", "x")])
+                #expect(r.status == .unauthorized)
+            }
+            let refused = try await browser.post(client, "/staff/login", [("csrf", token), ("username", "sta"), ("password", WebFixture.password)])
+            #expect(refused.status == .tooManyRequests)
+            #expect(String(buffer: refused.body).contains("too many sign-in attempts from your connection"))
+            #expect(refused.headers[values: .setCookie].allSatisfy { !$0.hasPrefix("miestas_session=") })
         }
     }
 }

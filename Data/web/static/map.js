@@ -7,9 +7,12 @@
   document.getElementById('layers').classList.add('on');
   var map = L.map(el, { keyboard: true });
   window.miestasMap = map;
+  // The configured first view (map.center, map.zoom), else the districts' extent, else the world.
+  var c = (el.dataset.center || '').split(',').map(Number);
   var b = (el.dataset.bounds || '').split(',').map(Number);
-  if (b.length === 4 && b.every(isFinite)) map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
-  else map.setView([54.9, 23.9], 12);
+  if (c.length === 2 && c.every(isFinite)) map.setView(c, Number(el.dataset.zoom) || 12);
+  else if (b.length === 4 && b.every(isFinite)) map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+  else map.setView([0, 0], 2);
   if (el.dataset.base) L.tileLayer(el.dataset.base, { attribution: el.dataset.attribution || '', maxZoom: 19 }).addTo(map);
 
   var form = document.getElementById('filters');

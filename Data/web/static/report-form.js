@@ -9,11 +9,14 @@
   var lat = document.getElementById('lat'), lon = document.getElementById('long');
   if (!el || !window.L || !lat || !lon) return;
   el.classList.add('on');
-  var map = L.map(el).setView([54.8985, 23.9036], 12);
+  // The configured first view (map.center, map.zoom), else the districts' extent.
+  var c = (el.dataset.center || '').split(',').map(Number);
+  var configured = c.length === 2 && c.every(isFinite);
+  var map = L.map(el).setView(configured ? c : [0, 0], configured ? Number(el.dataset.zoom) || 12 : 2);
   L.tileLayer('/tiles/districts/{z}/{x}/{y}.png', { maxZoom: 19 }).addTo(map);
   fetch('/web/districts.geojson').then(function (r) { return r.json(); }).then(function (data) {
     var b = L.geoJSON(data).getBounds();
-    if (b.isValid() && !lat.value) map.fitBounds(b);
+    if (b.isValid() && !lat.value && !configured) map.fitBounds(b);
   });
   var marker = null;
   function place(latlng, zoom) {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RateLimits
 import Reports
 import Store
 
@@ -17,11 +18,15 @@ public struct Open311Settings: Sendable {
     /// The server's public address (e.g. https://miestas.kaunas.lt), used to turn stored photo
     /// paths into the absolute `media_url` clients need. Without it, the request's Host is used.
     public var publicURL: String?
+    /// The municipality's local time, which every date is written in.
+    public var time: LocalTime
 
-    public init(jurisdiction: String = "kaunas.lt", contact: String = "Miestas administrator <open311@kaunas.lt>",
-                keyService: String = "Ask the city's IT department; keys are made with `miestas apikeys add NAME`.",
-                locale: String = "lt", publicURL: String? = nil) {
-        self.jurisdiction = jurisdiction; self.contact = contact; self.keyService = keyService; self.locale = locale
+    /// Built from the configuration (`AppServices`): `municipality.jurisdiction_id`, `.contact`,
+    /// `.default_language`, `.time_zone` and `server.public_url`.
+    public init(jurisdiction: String, contact: String, locale: String, publicURL: String?, time: LocalTime,
+                keyService: String = "Ask the city's IT department; keys are made with `miestas apikeys add NAME`.") {
+        self.jurisdiction = jurisdiction; self.keyService = keyService; self.locale = locale; self.time = time
+        self.contact = contact.isEmpty ? "the administrator of \(jurisdiction)" : contact
         // "https://x/" and "https://x" mean the same; paths are appended with their own slash.
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
@@ -31,7 +36,11 @@ public struct Open311Settings: Sendable {
 struct Open311Error: Error {
     var status: HTTPResponse.Status
     var description: String
-    init(_ status: HTTPResponse.Status, _ description: String) { self.status = status; self.description = description }
+    /// Seconds for `Retry-After` (a 429).
+    var retryAfter: Int?
+    init(_ status: HTTPResponse.Status, _ description: String, retryAfter: Int? = nil) {
+        self.status = status; self.description = description; self.retryAfter = retryAfter
+    }
 }
 
 /// GeoReport v2 at `/open311/v2/`: `discovery`, `services`, `services/{code}`, `requests`
@@ -43,7 +52,7 @@ struct Open311Controller: Sendable {
     let requests: Open311Requests
     static let specification = "http://wiki.open311.org/GeoReport_v2"
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<ClientRequestContext>) {
         router.get("open311/v2/:file") { request, context in
             try await respond(request, file: context.parameters.get("file") ?? "") { name, format in
                 switch name {
@@ -56,9 +65,10 @@ struct Open311Controller: Sendable {
             }
         }
         router.post("open311/v2/:file") { request, context in
-            try await respond(request, file: context.parameters.get("file") ?? "") { name, format in
+            let client = requests.limits.client(of: request, context: context)
+            return try await respond(request, file: context.parameters.get("file") ?? "") { name, format in
                 guard name == "requests" else { throw Open311Error(.notFound, "only requests can be created (POST requests.json or requests.xml)") }
-                return ("service_requests", try await requests.create(request, format: format))
+                return ("service_requests", try await requests.create(request, format: format, client: client))
             }
         }
         router.get("open311/v2/requests/:file") { request, context in
@@ -93,6 +103,9 @@ struct Open311Controller: Sendable {
         } catch let error as Open311Error {
             return errors([error], format: format)
         } catch let error as StoreError {
+            if case .unavailable = error {
+                return errors([Open311Error(.serviceUnavailable, "the service is unavailable: \(error)", retryAfter: 5)], format: format)
+            }
             return errors([Open311Error(.badRequest, "the service is unavailable: \(error)")], format: format)
         }
     }
@@ -109,7 +122,7 @@ struct Open311Controller: Sendable {
 
     func document(root: String, _ node: Open311Node, format: Open311Format, status: HTTPResponse.Status) -> Response {
         Response(status: status, headers: [.contentType: format.contentType],
-                 body: .init(byteBuffer: ByteBuffer(bytes: format.render(root: root, node))))
+                 body: .init(byteBuffer: ByteBuffer(bytes: format.render(root: root, node, time: settings.time))))
     }
 
     /// The spec's `errors` → `error` → {code, description}; the status is the first error's.
@@ -117,14 +130,16 @@ struct Open311Controller: Sendable {
         let node = Open311Node.list(item: "error", list.map {
             .object([("code", .integer(Int64($0.status.code))), ("description", .text($0.description))])
         })
-        return document(root: "errors", node, format: format, status: list.first?.status ?? .badRequest)
+        var response = document(root: "errors", node, format: format, status: list.first?.status ?? .badRequest)
+        if let seconds = list.first?.retryAfter { response.headers[.retryAfter] = String(seconds) }
+        return response
     }
 
     // MARK: Resources
 
     private func discovery(_ request: Request, format: Open311Format) -> Open311Node {
         let host = request.head.authority ?? "localhost"
-        let changeset = Open311Time.format(Date(timeIntervalSince1970: 0))
+        let changeset = settings.time.format(Date(timeIntervalSince1970: 0))
         return .object([
             ("changeset", .text(changeset)),
             ("contact", .text(settings.contact)),

@@ -39,8 +39,8 @@ enum Open311Format: String, Sendable {
     }
 
     /// The document written in this format, with `root` as the XML root element, as UTF-8.
-    func render(root: String, _ node: Open311Node) -> [UInt8] {
-        var writer = Open311Writer(format: self)
+    func render(root: String, _ node: Open311Node, time: LocalTime) -> [UInt8] {
+        var writer = Open311Writer(format: self, time: time)
         writer.document(root: root, node)
         return writer.bytes
     }
@@ -52,12 +52,15 @@ enum Open311Format: String, Sendable {
 /// time (150 ms); text without characters to escape is copied in one piece.
 struct Open311Writer {
     let format: Open311Format
+    /// The city's local time, which dates are written in.
+    let time: LocalTime
     private(set) var bytes: [UInt8] = []
     /// JSON: for each open object or array, whether nothing has been written into it yet.
     private var empty: [Bool] = []
 
-    init(format: Open311Format) {
+    init(format: Open311Format, time: LocalTime) {
         self.format = format
+        self.time = time
         bytes.reserveCapacity(4096)
     }
 
@@ -118,7 +121,7 @@ struct Open311Writer {
     mutating func field(_ key: String, time value: Date) {
         field(key) { w in
             if w.format == .json { w.bytes.append(UInt8(ascii: "\"")) }
-            Open311Time.format(value, into: &w.bytes)
+            w.time.format(value, into: &w.bytes)
             if w.format == .json { w.bytes.append(UInt8(ascii: "\"")) }
         }
     }

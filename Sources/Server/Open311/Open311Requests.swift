@@ -1,6 +1,7 @@
 import Foundation
 import Geo
 import Hummingbird
+import RateLimits
 import Reports
 import Store
 
@@ -11,6 +12,8 @@ struct Open311Requests: Sendable {
     let apiKeys: APIKeyCache
     let settings: Open311Settings
     let telemetry: Telemetry
+    /// Reports per client address and per API key.
+    let limits: ClientLimits
     /// Request bodies above this are refused before they are read (the media limit plus the form).
     static let maximumBody = 11 * 1024 * 1024
     /// GET requests answers at most this many (the spec's default volume), or `page_size` up to it.
@@ -20,17 +23,24 @@ struct Open311Requests: Sendable {
 
     // MARK: POST requests
 
-    func create(_ request: Request, format: Open311Format) async throws -> Open311Node {
+    /// `client`: the address the request comes from (`ClientLimits.client(of:context:)`).
+    func create(_ request: Request, format: Open311Format, client: String) async throws -> Open311Node {
         let (fields, photo) = try await Self.fields(request)
         let key = fields.last { $0.0 == "api_key" }?.1 ?? request.uri.queryParameters["api_key"].map(String.init) ?? ""
         guard !key.isEmpty, try await apiKeys.isValid(key) else {
             throw Open311Error(.forbidden, key.isEmpty ? "api_key is required to create a request" : "Invalid api_key received -- can't proceed with create_request.")
+        }
+        do { try limits.check(.report, client: client, apiKey: key) } catch {
+            telemetry.rateLimited(error.write)
+            throw Open311Error(.tooManyRequests, error.description, retryAfter: error.retryAfter)
         }
         let receipt: IntakeReceipt
         var submission = Submission(fields: fields)
         submission.photo = photo
         do { receipt = try await intake.submit(submission) } catch {
             telemetry.report(accepted: false)
+            // Not stored because the database is away: try again shortly.
+            if case .unavailable = error { throw Open311Error(.serviceUnavailable, error.description, retryAfter: 5) }
             throw Open311Error(error.isNotFound ? .notFound : .badRequest, error.description)
         }
         telemetry.report(accepted: true)
@@ -174,7 +184,7 @@ struct Open311Requests: Sendable {
                 ("update_id", .text(String(u.id))),
                 ("service_request_id", .text(String(u.reportId))),
                 ("status", .text(Self.extendedStatus(u))),
-                ("updated_datetime", .text(Open311Time.format(u.at))),
+                ("updated_datetime", .text(settings.time.format(u.at))),
                 ("description", .text(u.note)),
                 ("media_url", .text("")),
             ])
