@@ -59,7 +59,7 @@ extension PostGISStore {
             INSERT INTO \(table.name) (\(table.columns.map(\.name).joined(separator: ", ")))
             SELECT \(selected.joined(separator: ", ")) FROM unnest(\(unnested.joined(separator: ", "))) AS copied (\(aliases))
             """
-        try await transaction { c in try await c.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: self.logger) }
+        _ = try await transaction { c in try await c.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: self.logger) }
     }
 
     /// Identity counters continue after the copied ids.

@@ -172,7 +172,7 @@ struct RowBinder {
     mutating func bind(_ value: String?) {
         index += 1
         guard let value else { sqlite3_bind_null(statement, index); return }
-        value.withCString { sqlite3_bind_text(statement, index, $0, Int32(value.utf8.count), Self.transient) }
+        _ = value.withCString { sqlite3_bind_text(statement, index, $0, Int32(value.utf8.count), Self.transient) }
     }
 
     mutating func bind(_ value: Int64?) {
