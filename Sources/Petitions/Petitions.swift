@@ -208,6 +208,7 @@ public struct Petitions: Sendable {
         guard actor.isModerator else { throw .forbidden("only moderators invalidate signatures") }
         let reason = try text(reason, "reason", max: settings.maximumReason)
         guard from < to else { throw .invalid("from must be before to") }
+        if let district, district.isEmpty || district.count > 100 || Self.hasNul(district) { throw .invalid("district: a district code of 1 to 100 characters") }
         guard try await load(id, at: now) != nil else { throw .notFound }
         let audit = AuditRecord(planId: nil, actor: actor.auditName, action: "petition.invalidate_signatures", subject: "petition \(id)",
                                 after: .object(["from": .string(ISO8601DateFormatter().string(from: from)),
@@ -224,7 +225,7 @@ public struct Petitions: Sendable {
         guard case .resident(let residentId, let key) = actor else { throw .forbidden("signatures are residents'") }
         var name = publicName?.trimmingCharacters(in: .whitespacesAndNewlines)
         if name?.isEmpty ?? false { name = nil }
-        if let name, name.count > 200 { throw .invalid("public_name: at most 200 characters") }
+        if let name, name.count > 200 || Self.hasNul(name) { throw .invalid("public_name: at most 200 characters, no NUL") }
         if let name, let first = name.first, "=+-@".contains(first) { throw .invalid("public_name: may not start with = + - or @") }
         let outcome: PetitionSigningOutcome
         do {
@@ -313,7 +314,7 @@ public struct Petitions: Sendable {
         out.change = try text(t.change, "change", max: settings.maximumText)
         out.reason = try text(t.reason, "reason", max: settings.maximumText)
         out.act = try text(t.act, "act", max: settings.maximumTitle)
-        if let d = t.districtCode, d.isEmpty || d.count > 100 { throw .invalid("district: a district code of 1 to 100 characters") }
+        if let d = t.districtCode, d.isEmpty || d.count > 100 || Self.hasNul(d) { throw .invalid("district: a district code of 1 to 100 characters") }
         switch (t.longitude, t.latitude) {
         case (nil, nil): break
         case (let lon?, let lat?):
@@ -329,8 +330,12 @@ public struct Petitions: Sendable {
         let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw .invalid("\(field): required") }
         guard trimmed.count <= max else { throw .invalid("\(field): at most \(max) characters") }
+        guard !Self.hasNul(trimmed) else { throw .invalid("\(field): may not contain NUL characters") }
         return trimmed
     }
+
+    /// PostgreSQL's text cannot hold U+0000: refused alike on both backends.
+    public static func hasNul(_ s: String) -> Bool { s.utf8.contains(0) }
 
     static func isDay(_ s: String) -> Bool {
         let parts = s.split(separator: "-", omittingEmptySubsequences: false)

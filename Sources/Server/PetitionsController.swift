@@ -60,7 +60,7 @@ struct PetitionsController: Sendable {
             filter.states = parsed
         }
         if let d = request.parameter("district") {
-            guard d.count <= 100 else { throw Problem(.badRequest, "district: at most 100 characters") }
+            guard d.count <= 100, !Petitions.hasNul(d) else { throw Problem(.badRequest, "district: at most 100 characters, no NUL") }
             filter.districtCode = d
         }
         if let mine = request.parameter("mine") {
