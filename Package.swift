@@ -125,7 +125,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
-            "Clusters", "RateLimits", "Districts", "Reports", "Store", "Geo", "CSV", "Planning",
+            "Clusters", "RateLimits", "Districts", "Reports", "Store", "Geo", "CSV", "Planning", "Petitions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tools/bench/Sources/MiestasBench"),
 
