@@ -278,6 +278,20 @@ import Testing
         }
     }
 
+    @Test func sponsoringAndSigningAreLimitedPerNetworkToo() async throws {
+        try await Self.run(.spatiaLite, { $0.limits.signaturesPerNetwork = Rate(count: 1, period: 3600) }) { client, f in
+            let author = try await f.resident("author", code: "38001010001")
+            var r = try await f.call(client, .post, "/api/petitions", cookie: author, json: Self.petitionJSON)
+            let id = try #require(try Self.object(r)["id"] as? Int)
+            _ = try await f.call(client, .post, "/api/petitions/\(id)/submit", cookie: author)
+            let s1 = try await f.resident("s1", code: "38001010002"), s2 = try await f.resident("s2", code: "38001010003")
+            #expect(try await f.call(client, .post, "/api/petitions/\(id)/sponsors", cookie: s1).status == .created)
+            r = try await f.call(client, .post, "/api/petitions/\(id)/sponsors", cookie: s2)
+            #expect(r.status == .tooManyRequests && Self.detail(r).contains("from this network") && r.headers[.retryAfter] != nil)
+            #expect(Self.obj(try await f.call(client, .get, "/api/petitions/\(id)", cookie: author))["sponsors"] as? Int == 1)
+        }
+    }
+
     @Test func networksAreTheSlash24OrSlash48() {
         #expect(ClientLimits.network(of: "192.0.2.77") == "192.0.2.0/24")
         #expect(ClientLimits.network(of: "2001:db8:1:2::5") == "2001:db8:1::/48")
