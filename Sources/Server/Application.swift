@@ -144,7 +144,7 @@ public func buildRouter(services: AppServices) -> Router<ClientRequestContext> {
     Open311Controller(services: services.intake.catalogue, settings: services.open311, requests: requests).register(on: router)
     ResidentController(identity: services.identity).register(on: router)
     PetitionsController(petitions: services.petitions, identity: services.identity, accounts: services.accounts, limits: services.limits,
-                        locator: services.locator).register(on: router)
+                        locator: services.locator, publicURL: services.settings.server.publicURL?.absoluteString).register(on: router)
     // The web pages (Sources/Web): the public map, report form, district and consultation
     // pages, and the staff workspace, over the same services.
     WebPages.register(on: router, backend: services.webBackend())

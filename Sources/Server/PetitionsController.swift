@@ -4,6 +4,7 @@ import Foundation
 import Geo
 import Hummingbird
 import Identity
+import JSONText
 import Petitions
 import RateLimits
 import Staff
@@ -19,6 +20,8 @@ struct PetitionsController: Sendable {
     let accounts: StaffAccounts
     let limits: ClientLimits
     let locator: DistrictLocator
+    /// The site's public address for the feed's links (else the request's host).
+    let publicURL: String?
 
     static let bodyLimit = 64 * 1024
 
@@ -42,6 +45,7 @@ struct PetitionsController: Sendable {
         router.get("api/petitions/:id/districts.csv") { request, context in try await districts(request, context, csv: true) }
         router.get("api/petitions/:id/velocity") { request, context in try await velocity(request, context) }
         router.post("api/petitions/:id/invalidations") { request, context in try await invalidate(request, context) }
+        router.get("feeds/petitions.atom") { request, _ in try await feed(request) }
     }
 
     // MARK: Routes
@@ -218,6 +222,33 @@ struct PetitionsController: Sendable {
         let n = try await run { try await petitions.invalidate(id: id, from: from, to: to, district: input.district, reason: input.reason, by: actor) }
         let view = try await run { try await petitions.view(id: id, for: actor) }
         return jsonResponse(["invalidated": JSONScalar.int(n), "signature_count": .int(view.counts.total)])
+    }
+
+    /// `GET /feeds/petitions.atom`: petitions opened for signatures and answers published, newest first.
+    func feed(_ request: Request) async throws -> Response {
+        let found = try await run { try await petitions.list(PetitionFilter(states: [.open, .closed, .answered], limit: 200), for: nil) }
+        var items: [(at: Date, id: Int64, kind: String, title: String, text: String)] = []
+        for p in found {
+            if let opened = p.openedAt { items.append((opened, p.id, "opened", "Open for signatures: \(p.text.title)", p.text.change)) }
+            if let a = p.answer {
+                items.append((a.publishedAt, p.id, "answered", "Answered (\(a.decision.rawValue.replacingOccurrences(of: "_", with: " "))): \(p.text.title)", a.text))
+            }
+        }
+        items.sort { ($0.at, $0.id) > ($1.at, $1.id) }
+        let base = publicURL ?? "http://\(request.head.authority ?? "localhost")"
+        let selfURL = "\(base)/feeds/petitions.atom"
+        var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n" + #"<feed xmlns="http://www.w3.org/2005/Atom">"#
+        xml += "<id>\(XML.escape(selfURL))</id><title>Miestas: petitions</title>"
+        xml += "<updated>\(JSONText.time(items.first?.at ?? Date(timeIntervalSince1970: 0)))</updated>"
+        xml += #"<link rel="self" type="application/atom+xml" href="\#(XML.escape(selfURL))"/>"#
+        xml += "<author><name>Miestas</name></author>"
+        for e in items.prefix(100) {
+            let link = "\(base)/api/petitions/\(e.id)"
+            xml += "<entry><id>\(XML.escape("\(link)#\(e.kind)"))</id><title>\(XML.escape(e.title))</title><updated>\(JSONText.time(e.at))</updated>"
+            xml += #"<link rel="alternate" href="\#(XML.escape(link))"/><content type="text">\#(XML.escape(e.text))</content></entry>"#
+        }
+        xml += "</feed>\n"
+        return Response(status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))
     }
 
     // MARK: Who asks

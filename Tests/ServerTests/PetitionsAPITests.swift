@@ -206,6 +206,13 @@ import Testing
             #expect(r.status == .conflict && Self.detail(r).contains("answered takes no signatures"))
             #expect(try await f.call(client, .post, "/api/petitions/\(id)/withdraw", cookie: author).status == .conflict)
 
+            // The Atom feed: opened, then answered.
+            r = try await f.call(client, .get, "/feeds/petitions.atom")
+            let feed = String(buffer: r.body)
+            #expect(r.headers[.contentType]?.hasPrefix("application/atom+xml") == true)
+            let answeredAt = try #require(feed.range(of: "Answered (accepted): Daugiau suolelių")), openedAt = try #require(feed.range(of: "Open for signatures: Daugiau suolelių"))
+            #expect(answeredAt.lowerBound < openedAt.lowerBound, "newest first")
+
             // Lists: the public sees it; filters work.
             o = try Self.object(try await f.call(client, .get, "/api/petitions?state=answered"))
             #expect((o["petitions"] as? [[String: Any]])?.map { $0["id"] as? Int } == [id])
