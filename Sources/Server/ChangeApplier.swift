@@ -19,8 +19,12 @@ struct ChangeApplier: Sendable {
         var plans = false, keys = false
         for change in changes {
             switch change.kind {
-            // Reports this server placed already (its own, as a rule) are not read again.
-            case .reportAdded: if let id = change.entityId, !clusters.knows(id) { added.append(id) }
+            // This server's own reports, placed when it made them, are not read again. Another
+            // server's are read even when the clusters know them already: a reload of the clusters
+            // (after a status change) may have read them before their change came through here,
+            // and the open-report index still needs them.
+            case .reportAdded:
+                if let id = change.entityId, change.origin != store.origin || !clusters.knows(id) { added.append(id) }
             case .reportChanged: if let id = change.entityId { changed.append(id) }
             case .plans: plans = true
             case .apiKeys: keys = true

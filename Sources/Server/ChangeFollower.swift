@@ -33,6 +33,7 @@ public final class ChangeFollower: Sendable {
     /// Applies a batch of other processes' changes (in log order).
     let apply: @Sendable ([Change]) async throws -> Void
     private let state: Mutex<Position>
+    private let started = Date()
     /// Changes older than this are removed from the log, by whichever server gets there.
     static let retention: TimeInterval = 7 * 24 * 3600
 
@@ -41,7 +42,17 @@ public final class ChangeFollower: Sendable {
         state = Mutex(Position(cursor: head, lagSeconds: 0, applied: 0, lastRead: nil, error: nil))
     }
 
-    public var position: Position { state.withLock { $0 } }
+    /// Where the follower is. The lag is the one measured at the last read, or, when reads have
+    /// stopped succeeding for longer than two poll intervals (the database away, a read that does
+    /// not come back), the time since the last good one: a load balancer watching it then sees a
+    /// stuck server fall behind instead of a lag frozen at its last value.
+    public var position: Position {
+        var p = state.withLock { $0 }
+        let since = Date().timeIntervalSince(p.lastRead ?? started)
+        let poll = Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
+        if since > 2 * poll { p.lagSeconds = max(p.lagSeconds, since) }
+        return p
+    }
 
     /// Reads everything readable now, applying other processes' changes a batch at a time; the
     /// position moves only past what was applied.

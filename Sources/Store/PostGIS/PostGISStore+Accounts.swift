@@ -7,10 +7,10 @@ extension PostGISStore {
     public func addUser(username: String, role: StaffUser.Role, passwordHash: String) async throws(StoreError) -> StaffUser {
         let now = millis(Date())
         let id = try await transaction { c in
-            if try await c.query("SELECT count(*) FROM users WHERE username = \(username)", logger: self.logger).collect()[0].decode(Int.self) > 0 {
+            if try await c.guardedQuery("SELECT count(*) FROM users WHERE username = \(username)", logger: self.logger).collect()[0].decode(Int.self) > 0 {
                 throw StoreError.database("a user named '\(username)' exists already")
             }
-            return try await c.query("""
+            return try await c.guardedQuery("""
                 INSERT INTO users (username, role, password_hash, created_at) VALUES (\(username), \(role.rawValue), \(passwordHash), \(now))
                 RETURNING id
                 """, logger: self.logger).collect()[0].decode(Int64.self)
@@ -70,10 +70,10 @@ extension PostGISStore {
         let now = millis(Date())
         let prefix = String(secret.prefix(10))
         let id = try await transaction { c in
-            if try await c.query("SELECT count(*) FROM api_keys WHERE name = \(name)", logger: self.logger).collect()[0].decode(Int.self) > 0 {
+            if try await c.guardedQuery("SELECT count(*) FROM api_keys WHERE name = \(name)", logger: self.logger).collect()[0].decode(Int.self) > 0 {
                 throw StoreError.database("an API key named '\(name)' exists already")
             }
-            let id = try await c.query("""
+            let id = try await c.guardedQuery("""
                 INSERT INTO api_keys (name, key_hash, prefix, created_at) VALUES (\(name), \(Self.hash(secret)), \(prefix), \(now)) RETURNING id
                 """, logger: self.logger).collect()[0].decode(Int64.self)
             try await Self.logChange(.apiKeys, id, origin: self.origin, c, self.logger)
@@ -88,7 +88,7 @@ extension PostGISStore {
 
     public func revokeAPIKey(_ nameOrId: String) async throws(StoreError) -> Bool {
         try await transaction { c in
-            let revoked = try await c.query("""
+            let revoked = try await c.guardedQuery("""
                 UPDATE api_keys SET revoked_at = \(millis(Date()))
                 WHERE (name = \(nameOrId) OR id = \(Int64(nameOrId) ?? -1)) AND revoked_at IS NULL RETURNING 1
                 """, logger: self.logger).collect().count

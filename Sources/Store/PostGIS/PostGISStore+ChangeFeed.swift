@@ -10,7 +10,7 @@ let changeChannel = "miestas_changes"
 extension PostGISStore {
     /// Appends a change in the caller's transaction (the doorbell rings after the commit).
     static func logChange(_ kind: ChangeKind, _ entityId: Int64?, origin: String, _ c: PostgresConnection, _ logger: Logger) async throws {
-        try await c.query("INSERT INTO change_log (kind, entity_id, origin) VALUES (\(kind.rawValue), \(entityId), \(origin))", logger: logger)
+        try await c.guardedQuery("INSERT INTO change_log (kind, entity_id, origin) VALUES (\(kind.rawValue), \(entityId), \(origin))", logger: logger)
     }
 
     /// Everything below the oldest running transaction is final, so following from there misses
@@ -46,9 +46,9 @@ extension PostGISStore {
     public func sharedSecret(_ name: String) async throws(StoreError) -> [UInt8] {
         let candidate = ByteBuffer(bytes: Self.newSecret())
         let stored = try await transaction { c in
-            try await c.query("INSERT INTO shared_secrets (name, value) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING",
+            try await c.guardedQuery("INSERT INTO shared_secrets (name, value) VALUES (\(name), \(candidate)) ON CONFLICT (name) DO NOTHING",
                               logger: self.logger)
-            return try await c.query("SELECT value FROM shared_secrets WHERE name = \(name)", logger: self.logger).collect()[0].decode(ByteBuffer.self)
+            return try await c.guardedQuery("SELECT value FROM shared_secrets WHERE name = \(name)", logger: self.logger).collect()[0].decode(ByteBuffer.self)
         }
         return Array(stored.readableBytesView)
     }

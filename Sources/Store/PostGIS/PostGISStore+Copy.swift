@@ -59,14 +59,14 @@ extension PostGISStore {
             INSERT INTO \(table.name) (\(table.columns.map(\.name).joined(separator: ", ")))
             SELECT \(selected.joined(separator: ", ")) FROM unnest(\(unnested.joined(separator: ", "))) AS copied (\(aliases))
             """
-        _ = try await transaction { c in try await c.query(PostgresQuery(unsafeSQL: sql, binds: b), logger: self.logger) }
+        _ = try await transaction { c in try await c.guardedQuery(PostgresQuery(unsafeSQL: sql, binds: b), logger: self.logger) }
     }
 
     /// Identity counters continue after the copied ids.
     public func finishCopy() async throws(StoreError) {
         try await transaction { c in
             for table in ["reports", "api_keys", "users", "report_updates", "plans", "plan_attachments", "plan_comments", "outbox"] {
-                try await c.query("""
+                try await c.guardedQuery("""
                     SELECT setval(pg_get_serial_sequence(\(table), 'id'), (SELECT coalesce(max(id), 0) + 1 FROM \(unescaped: table)), false)
                     """, logger: self.logger)
             }

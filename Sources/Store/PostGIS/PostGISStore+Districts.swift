@@ -22,11 +22,11 @@ extension PostGISStore {
         let importedAt = ISO8601DateFormatter().string(from: Date())
         return try await transaction { c in
             // One import at a time: the count and the delete below must see the same table.
-            try await c.query("LOCK TABLE districts IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
-            let existing = try await c.query("SELECT count(*) FROM districts", logger: self.logger).collect()[0].decode(Int.self)
+            try await c.guardedQuery("LOCK TABLE districts IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+            let existing = try await c.guardedQuery("SELECT count(*) FROM districts", logger: self.logger).collect()[0].decode(Int.self)
             if existing > 0 {
                 guard replacing else { throw StoreError.districtsExist(count: existing) }
-                try await c.query("DELETE FROM districts", logger: self.logger)
+                try await c.guardedQuery("DELETE FROM districts", logger: self.logger)
             }
             try await Self.logChange(.districts, nil, origin: self.origin, c, self.logger)
             var stored: [District] = []
@@ -34,7 +34,7 @@ extension PostGISStore {
                 let id = Int64(index + 1)
                 let wkb = ByteBuffer(bytes: WKB.encode(.multiPolygon(d.geometry.polygons)))
                 do {
-                    try await c.query("""
+                    try await c.guardedQuery("""
                         INSERT INTO districts (id, code, name, area_m2, properties, source, imported_at, geom)
                         VALUES (\(id), \(d.code), \(d.name), \(d.areaSquareMetres), \(StoredJSON.encode(d.properties)), \(source),
                                 \(importedAt), ST_Multi(ST_GeomFromWKB(\(wkb), 4326)))
@@ -77,9 +77,9 @@ extension PostGISStore {
             }
         }
         try await transaction { c in
-            try await c.query("DELETE FROM services", logger: self.logger)
+            try await c.guardedQuery("DELETE FROM services", logger: self.logger)
             try await Self.logChange(.services, nil, origin: self.origin, c, self.logger)
-            try await c.query("""
+            try await c.guardedQuery("""
                 INSERT INTO services (code, position, definition)
                 SELECT code, n - 1, definition FROM unnest(\(rows.map(\.0))::text[], \(rows.map(\.1))::text[]) WITH ORDINALITY AS s (code, definition, n)
                 """, logger: self.logger)

@@ -13,7 +13,7 @@ extension PostGISStore {
         let now = millis(audit.at)
         let area = Self.wkb(.multiPolygon(p.area.polygons))
         return try await transaction { c in
-            let id = try await c.query("""
+            let id = try await c.guardedQuery("""
                 INSERT INTO plans (title, description, kind, organiser, planner, stage, moderation, consultation_start,
                                    consultation_end, created_at, updated_at, geom)
                 VALUES (\(p.title), \(p.description), \(p.kind.rawValue), \(p.organiser), \(p.planner), 'draft', \(p.moderation.rawValue),
@@ -48,7 +48,7 @@ extension PostGISStore {
         let area = Self.wkb(.multiPolygon(p.area.polygons))
         return try await transaction { c in
             try await Self.bump(p.id, expected: expectedRevision, c, self.logger)
-            try await c.query("""
+            try await c.guardedQuery("""
                 UPDATE plans SET title = \(p.title), description = \(p.description), kind = \(p.kind.rawValue), organiser = \(p.organiser),
                        planner = \(p.planner), stage = \(p.stage.rawValue), moderation = \(p.moderation.rawValue),
                        consultation_start = \(p.consultationStart.map(millis)), consultation_end = \(p.consultationEnd.map(millis)),
@@ -69,10 +69,10 @@ extension PostGISStore {
         try await transaction { c in
             // The bump locks the plan's row, so two versions cannot take the same number.
             try await Self.bump(planId, expected: expectedRevision, c, self.logger)
-            let number = try await c.query("SELECT coalesce(max(number), 0) + 1 FROM plan_versions WHERE plan_id = \(planId)",
+            let number = try await c.guardedQuery("SELECT coalesce(max(number), 0) + 1 FROM plan_versions WHERE plan_id = \(planId)",
                                            logger: self.logger).collect()[0].decode(Int.self)
             // The version is a copy of the plan as it is now.
-            try await c.query("""
+            try await c.guardedQuery("""
                 INSERT INTO plan_versions (plan_id, number, title, description, note, created_by, created_at, geom)
                 SELECT id, \(number), title, description, \(note), \(createdBy), \(millis(at)), geom FROM plans WHERE id = \(planId)
                 """, logger: self.logger)
@@ -91,14 +91,14 @@ extension PostGISStore {
                               createdBy: String, audit: AuditRecord) async throws(StoreError) -> PlanAttachment {
         let at = millis(audit.at)
         return try await transaction { c in
-            let id = try await c.query("""
+            let id = try await c.guardedQuery("""
                 INSERT INTO plan_attachments (plan_id, role, title, file, content_type, size, created_by, created_at)
                 VALUES (\(planId), \(role.rawValue), \(title), \(file), \(contentType), \(size), \(createdBy), \(at)) RETURNING id
                 """, logger: self.logger).collect()[0].decode(Int64.self)
             var record = audit
             if case .object(var after) = record.after { after["id"] = .integer(id); record.after = .object(after) }
             try await Self.appendAudit(record, c, self.logger, origin: self.origin)
-            try await c.query("UPDATE plans SET revision = revision + 1 WHERE id = \(planId)", logger: self.logger)
+            try await c.guardedQuery("UPDATE plans SET revision = revision + 1 WHERE id = \(planId)", logger: self.logger)
             return PlanAttachment(id: id, planId: planId, role: role, title: title, file: file, contentType: contentType,
                                   size: size, createdBy: createdBy, createdAt: date(at))
         }
@@ -126,12 +126,12 @@ extension PostGISStore {
         let wkb = c0.location.map(Self.wkb)
         return try await transaction { c in
             // The row lock keeps the stage from changing until this comment is in.
-            let stage = try await c.query("SELECT stage FROM plans WHERE id = \(c0.planId) FOR UPDATE", logger: self.logger)
+            let stage = try await c.guardedQuery("SELECT stage FROM plans WHERE id = \(c0.planId) FOR UPDATE", logger: self.logger)
                 .collect().first?.decode(String.self)
             guard stage == requiredStage.rawValue else {
                 throw StoreError.conflict("the plan moved to the \(stage ?? "unknown") stage while the comment was sent; comments are accepted only during the consultation")
             }
-            let id = try await c.query("""
+            let id = try await c.guardedQuery("""
                 INSERT INTO plan_comments (plan_id, version, kind, text, name, email, identity_level, attachment, attachment_type,
                                            status, created_at, location_json, geom)
                 VALUES (\(c0.planId), \(c0.version), \(c0.kind.rawValue), \(c0.text), \(c0.name), \(c0.email), \(c0.identityLevel),
@@ -144,7 +144,7 @@ extension PostGISStore {
             if case .object(var after) = record.after { after["id"] = .integer(id); record.after = .object(after) }
             try await Self.appendAudit(record, c, self.logger, origin: self.origin)
             // Comments change what the plan's rules see (e.g. unanswered objections).
-            try await c.query("UPDATE plans SET revision = revision + 1 WHERE id = \(c0.planId)", logger: self.logger)
+            try await c.guardedQuery("UPDATE plans SET revision = revision + 1 WHERE id = \(c0.planId)", logger: self.logger)
             return try await Self.fetchComments(c, self.logger, "c.id = \(id)").first!
         }
     }
@@ -163,7 +163,7 @@ extension PostGISStore {
         let m = comment
         return try await transaction { c in
             try await Self.bump(m.planId, expected: expectedRevision, c, self.logger)
-            try await c.query("""
+            try await c.guardedQuery("""
                 UPDATE plan_comments SET status = \(m.status.rawValue), hidden_reason = \(m.hiddenReason), duplicate_of = \(m.duplicateOf),
                        architect = \(m.architect)
                 WHERE id = \(m.id)
@@ -175,12 +175,12 @@ extension PostGISStore {
 
     public func saveAnswer(commentId: Int64, answer a: CommentAnswer, expectedRevision: Int, audit: AuditRecord) async throws(StoreError) {
         try await transaction { c in
-            guard let planId = try await c.query("SELECT plan_id FROM plan_comments WHERE id = \(commentId)", logger: self.logger)
+            guard let planId = try await c.guardedQuery("SELECT plan_id FROM plan_comments WHERE id = \(commentId)", logger: self.logger)
                 .collect().first?.decode(Int64.self) else {
                 throw StoreError.conflict("comment \(commentId) is gone")
             }
             try await Self.bump(planId, expected: expectedRevision, c, self.logger)
-            let written = try await c.query("""
+            let written = try await c.guardedQuery("""
                 INSERT INTO plan_answers (comment_id, decision, reasoning, architect, drafted_at)
                 VALUES (\(commentId), \(a.decision.rawValue), \(a.reasoning), \(a.architect), \(millis(a.draftedAt)))
                 ON CONFLICT (comment_id) DO UPDATE SET decision = excluded.decision, reasoning = excluded.reasoning,
@@ -199,14 +199,14 @@ extension PostGISStore {
         try await transaction { c in
             try await Self.bump(planId, expected: expectedRevision, c, self.logger)
             for id in commentIds {
-                let published = try await c.query("""
+                let published = try await c.guardedQuery("""
                     UPDATE plan_answers SET published_at = \(at) WHERE comment_id = \(id) AND published_at IS NULL RETURNING 1
                     """, logger: self.logger).collect().count
                 guard published == 1 else { throw StoreError.conflict("comment \(id) has no unpublished answer") }
             }
             for record in audit { try await Self.appendAudit(record, c, self.logger, origin: self.origin) }
             for m in outbox {
-                try await c.query("""
+                try await c.guardedQuery("""
                     INSERT INTO outbox (comment_id, recipient, subject, body, created_at, next_attempt_at)
                     VALUES (\(m.commentId), \(m.recipient), \(m.subject), \(m.body), \(at), \(at))
                     """, logger: self.logger)
@@ -254,7 +254,7 @@ extension PostGISStore {
     /// Raises the plan's revision, or fails if it is no longer `expected` (another write won).
     /// The update locks the plan's row until the transaction ends, so writes to one plan queue up.
     static func bump(_ planId: Int64, expected: Int, _ c: PostgresConnection, _ logger: Logger) async throws {
-        let changed = try await c.query("""
+        let changed = try await c.guardedQuery("""
             UPDATE plans SET revision = revision + 1 WHERE id = \(planId) AND revision = \(expected) RETURNING 1
             """, logger: logger).collect().count
         guard changed == 1 else {
@@ -271,8 +271,8 @@ extension PostGISStore {
     /// Every planning write passes here, so this is also where the change log learns that plans changed.
     static func appendAudit(_ r: AuditRecord, _ c: PostgresConnection, _ logger: Logger, origin: String) async throws {
         try await logChange(.plans, r.planId, origin: origin, c, logger)
-        try await c.query("SELECT pg_advisory_xact_lock(\(auditChainLock))", logger: logger)
-        let last = try await c.query("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", logger: logger).collect().first?
+        try await c.guardedQuery("SELECT pg_advisory_xact_lock(\(auditChainLock))", logger: logger)
+        let last = try await c.guardedQuery("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", logger: logger).collect().first?
             .decode((Int64, String).self)
         let id = (last?.0 ?? 0) + 1
         let prev = last?.1 ?? AuditChain.genesis
@@ -280,22 +280,22 @@ extension PostGISStore {
         let at = millis(r.at)
         let hash = AuditChain.hash(prevHash: prev, canonical: AuditChain.canonical(
             id: id, planId: r.planId, actor: r.actor, action: r.action, subject: r.subject, before: before, after: after, atMillis: at))
-        try await c.query("""
+        try await c.guardedQuery("""
             INSERT INTO audit_log (id, plan_id, actor, action, subject, before, after, at, prev_hash, hash)
             VALUES (\(id), \(r.planId), \(r.actor), \(r.action), \(r.subject), \(before), \(after), \(at), \(prev), \(hash))
             """, logger: logger)
     }
 
     static func replaceArchitects(_ planId: Int64, _ usernames: [String], _ c: PostgresConnection, _ logger: Logger) async throws {
-        try await c.query("DELETE FROM plan_architects WHERE plan_id = \(planId)", logger: logger)
+        try await c.guardedQuery("DELETE FROM plan_architects WHERE plan_id = \(planId)", logger: logger)
         let names = Array(Set(usernames))
         guard !names.isEmpty else { return }
-        try await c.query("INSERT INTO plan_architects (plan_id, username) SELECT \(planId), unnest(\(names)::text[])", logger: logger)
+        try await c.guardedQuery("INSERT INTO plan_architects (plan_id, username) SELECT \(planId), unnest(\(names)::text[])", logger: logger)
     }
 
     static func allArchitects(_ c: PostgresConnection, _ logger: Logger) async throws -> [Int64: [String]] {
         var out: [Int64: [String]] = [:]
-        for row in try await c.query("SELECT plan_id, username FROM plan_architects ORDER BY plan_id, username", logger: logger).collect() {
+        for row in try await c.guardedQuery("SELECT plan_id, username FROM plan_architects ORDER BY plan_id, username", logger: logger).collect() {
             let (plan, name) = try row.decode((Int64, String).self)
             out[plan, default: []].append(name)
         }
@@ -303,7 +303,7 @@ extension PostGISStore {
     }
 
     static func fetchPlan(_ id: Int64, _ c: PostgresConnection, _ logger: Logger) async throws -> Plan? {
-        guard let row = try await c.query("SELECT \(unescaped: planColumns) FROM plans WHERE id = \(id)", logger: logger).collect().first else {
+        guard let row = try await c.guardedQuery("SELECT \(unescaped: planColumns) FROM plans WHERE id = \(id)", logger: logger).collect().first else {
             return nil
         }
         let architects = try await fetch("SELECT username FROM plan_architects WHERE plan_id = \(id) ORDER BY username", on: c, logger: logger) {

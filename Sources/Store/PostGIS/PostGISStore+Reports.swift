@@ -145,19 +145,19 @@ extension PostGISStore {
                             note: String, userId: Int64?, at: Date) async throws(StoreError) -> (Report, ReportUpdate)? {
         let at = millis(at)
         return try await transaction { c in
-            guard let current = try await c.query("SELECT status FROM reports WHERE id = \(reportId) FOR UPDATE", logger: self.logger)
+            guard let current = try await c.guardedQuery("SELECT status FROM reports WHERE id = \(reportId) FOR UPDATE", logger: self.logger)
                 .collect().first?.decode(String.self) else { return nil as (Report, ReportUpdate)? }
             guard current == expected.rawValue else {
                 throw StoreError.conflict("report \(reportId) is \(current) now, not \(expected.rawValue): reload it and try again")
             }
             let closed: Int64? = status == .closed ? at : nil
-            let row = try await c.query("""
+            let row = try await c.guardedQuery("""
                 UPDATE reports SET status = \(status.rawValue), resolution = \(resolution?.rawValue), status_notes = \(note),
                        updated_at = \(at), closed_at = \(closed)
                 WHERE id = \(reportId) RETURNING \(unescaped: Self.reportColumns)
                 """, logger: self.logger).collect()[0]
             try await Self.logChange(.reportChanged, reportId, origin: self.origin, c, self.logger)
-            let id = try await c.query("""
+            let id = try await c.guardedQuery("""
                 INSERT INTO report_updates (report_id, status, resolution, reopened, note, user_id, at)
                 VALUES (\(reportId), \(status.rawValue), \(resolution?.rawValue), \(reopened), \(note), \(userId), \(at)) RETURNING id
                 """, logger: self.logger).collect()[0].decode(Int64.self)

@@ -40,21 +40,21 @@ extension PostGISStore: ResidentStore {
     public func deleteResident(id: Int64) async throws(StoreError) -> Bool {
         try await transaction { c in
             // The reports stay public; what tied them to the person goes (see SpatiaLite's).
-            try await c.query("""
+            try await c.guardedQuery("""
                 UPDATE reports SET resident_id = NULL, email = NULL, phone = NULL, first_name = NULL, last_name = NULL,
                        device_id = NULL, account_id = NULL
                 WHERE resident_id = \(id)
                 """, logger: self.logger)
-            try await c.query("DELETE FROM outbox WHERE resident_id = \(id)", logger: self.logger)
-            try await c.query("DELETE FROM resident_sessions WHERE resident_id = \(id)", logger: self.logger)
-            return try await !c.query("DELETE FROM residents WHERE id = \(id) RETURNING 1", logger: self.logger).collect().isEmpty
+            try await c.guardedQuery("DELETE FROM outbox WHERE resident_id = \(id)", logger: self.logger)
+            try await c.guardedQuery("DELETE FROM resident_sessions WHERE resident_id = \(id)", logger: self.logger)
+            return try await !c.guardedQuery("DELETE FROM residents WHERE id = \(id) RETURNING 1", logger: self.logger).collect().isEmpty
         }
     }
 
     public func storeResidentSession(_ s: ResidentSessionRecord) async throws(StoreError) {
         try await transaction { c in
-            try await c.query("DELETE FROM resident_sessions WHERE expires_at <= \(millis(s.createdAt))", logger: self.logger)
-            try await c.query("""
+            try await c.guardedQuery("DELETE FROM resident_sessions WHERE expires_at <= \(millis(s.createdAt))", logger: self.logger)
+            try await c.guardedQuery("""
                 INSERT INTO resident_sessions (token_hash, resident_id, provider, level, created_at, expires_at, sealed)
                 VALUES (\(s.tokenHash), \(s.residentId), \(s.provider), \(s.level), \(millis(s.createdAt)), \(millis(s.expiresAt)),
                         \(Data(s.sealed).base64EncodedString()))
@@ -115,11 +115,11 @@ extension PostGISStore: LoginTransactionStore {
     public func storeLoginTransaction(_ t: LoginTransaction, maximumPending: Int, at: Date) async throws(StoreError) -> Bool {
         try await transaction { c in
             // One sign-in start at a time checks the count (two servers could otherwise both pass it).
-            try await c.query("LOCK TABLE login_transactions IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
-            try await c.query("DELETE FROM login_transactions WHERE expires_at <= \(millis(at))", logger: self.logger)
-            let pending = try await c.query("SELECT count(*) FROM login_transactions", logger: self.logger).collect()[0].decode(Int.self)
+            try await c.guardedQuery("LOCK TABLE login_transactions IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+            try await c.guardedQuery("DELETE FROM login_transactions WHERE expires_at <= \(millis(at))", logger: self.logger)
+            let pending = try await c.guardedQuery("SELECT count(*) FROM login_transactions", logger: self.logger).collect()[0].decode(Int.self)
             guard pending < maximumPending else { return false }
-            try await c.query("""
+            try await c.guardedQuery("""
                 INSERT INTO login_transactions (state_hash, browser_hash, provider, level, purpose, next, sealed, created_at, expires_at)
                 VALUES (\(t.stateHash), \(t.browserHash), \(t.provider), \(t.level), \(t.purpose), \(t.next),
                         \(Data(t.sealed).base64EncodedString()), \(millis(t.createdAt)), \(millis(t.expiresAt)))

@@ -43,7 +43,7 @@ public final class PostGISStore: MiestasStore, Sendable {
         self.client = client
         running = Task { await client.run() }
         doorbell = Doorbell { [client, origin, logger] in
-            _ = try? await client.query("SELECT pg_notify(\(changeChannel), \(origin))", logger: logger)
+            _ = try? await client.withConnection { c in try await c.guardedQuery("SELECT pg_notify(\(changeChannel), \(origin))", logger: logger) }
         }
         do {
             try await migrate()
@@ -77,17 +77,17 @@ public final class PostGISStore: MiestasStore, Sendable {
             let connection = try await PostgresConnection.connect(
                 configuration: url.connectionConfiguration(applicationName: "miestas"), id: 0, logger: logger)
             defer { Task { try? await connection.close() } }
-            try await connection.query("SELECT 1", logger: logger)
+            try await connection.guardedQuery("SELECT 1", logger: logger)
         } catch {
             throw .cannotOpen(path: location, reason: Self.message(error))
         }
         try await transaction { c in
-            try await c.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
-            let installed = try await c.query("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'", logger: self.logger)
+            try await c.guardedQuery("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
+            let installed = try await c.guardedQuery("SELECT count(*) FROM pg_extension WHERE extname = 'postgis'", logger: self.logger)
                 .collect().first?.decode(Int.self) ?? 0
             if installed == 0 {
                 do {
-                    try await c.query("CREATE EXTENSION postgis", logger: self.logger)
+                    try await c.guardedQuery("CREATE EXTENSION postgis", logger: self.logger)
                 } catch {
                     throw StoreError.cannotOpen(path: self.location, reason: """
                         PostGIS is not installed in this database and this user may not install it (\(Self.message(error))). \
@@ -95,33 +95,33 @@ public final class PostGISStore: MiestasStore, Sendable {
                         """)
                 }
             }
-            try await c.query("""
+            try await c.guardedQuery("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     position   integer PRIMARY KEY,
                     name       text NOT NULL UNIQUE,
                     applied_at timestamptz NOT NULL DEFAULT now()
                 )
                 """, logger: self.logger)
-            let applied = Set(try await c.query("SELECT name FROM schema_migrations", logger: self.logger).collect()
+            let applied = Set(try await c.guardedQuery("SELECT name FROM schema_migrations", logger: self.logger).collect()
                 .map { try $0.decode(String.self) })
             for (position, migration) in PostGISMigrations.all.enumerated() where !applied.contains(migration.name) {
                 for statement in migration.statements {
-                    try await c.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                    try await c.guardedQuery(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                 }
-                try await c.query("INSERT INTO schema_migrations (position, name) VALUES (\(position), \(migration.name))", logger: self.logger)
+                try await c.guardedQuery("INSERT INTO schema_migrations (position, name) VALUES (\(position), \(migration.name))", logger: self.logger)
             }
         }
     }
 
     public func appliedMigrations() async throws(StoreError) -> [String] {
         try await withConnection { c in
-            try await c.query("SELECT name FROM schema_migrations ORDER BY position", logger: self.logger).collect().map { try $0.decode(String.self) }
+            try await c.guardedQuery("SELECT name FROM schema_migrations ORDER BY position", logger: self.logger).collect().map { try $0.decode(String.self) }
         }
     }
 
     public func libraryVersions() async throws(StoreError) -> [String: String] {
         try await withConnection { c in
-            let row = try await c.query("""
+            let row = try await c.guardedQuery("""
                 SELECT current_setting('server_version'), postgis_lib_version(), postgis_geos_version(), postgis_proj_version()
                 """, logger: self.logger).collect()[0]
             let (server, postgis, geos, proj) = try row.decode((String, String, String?, String?).self)
@@ -201,10 +201,10 @@ public final class PostGISStore: MiestasStore, Sendable {
         try await admit()
         do {
             return try await leased { connection in
-                try await connection.query("BEGIN", logger: self.logger)
+                try await connection.guardedQuery("BEGIN", logger: self.logger)
                 do {
                     let value = try await body(connection)
-                    try await connection.query("COMMIT", logger: self.logger)
+                    try await connection.guardedQuery("COMMIT", logger: self.logger)
                     // Other servers read the log after a commit, never inside it. A transaction
                     // that logged nothing rings for nothing, which costs a reader one empty read.
                     self.doorbell.ring()
@@ -214,7 +214,7 @@ public final class PostGISStore: MiestasStore, Sendable {
                     // server has rolled back already, and a statement sent on a closed
                     // connection may never be answered.
                     if !connection.isClosed, !Self.isConnectionLoss(error) {
-                        _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                        _ = try? await connection.guardedQuery("ROLLBACK", logger: self.logger)
                     }
                     throw error
                 }
@@ -246,7 +246,7 @@ public final class PostGISStore: MiestasStore, Sendable {
     static func fetch<T>(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger,
                          _ decode: (PostgresRow) throws -> T) async throws -> [T] {
         var out: [T] = []
-        for try await row in try await connection.query(query, logger: logger) { out.append(try decode(row)) }
+        for try await row in try await connection.guardedQuery(query, logger: logger) { out.append(try decode(row)) }
         return out
     }
 
