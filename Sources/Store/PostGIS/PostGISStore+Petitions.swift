@@ -61,10 +61,10 @@ extension PostGISStore {
 
     public func addSponsor(petitionId: Int64, residentId: Int64, signerKey: String, at: Date) async throws(StoreError) -> PetitionSigningOutcome {
         try await transaction { c in
-            let states = try await c.query("SELECT state FROM petitions WHERE id = \(petitionId) FOR SHARE", logger: self.logger).collect()
+            let states = try await c.guardedQuery("SELECT state FROM petitions WHERE id = \(petitionId) FOR SHARE", logger: self.logger).collect()
             guard let state = try states.first?.decode(String.self) else { return .unknownPetition }
             guard state == PetitionState.collectingSponsors.rawValue else { return .wrongState }
-            let added = try await c.query("""
+            let added = try await c.guardedQuery("""
                 INSERT INTO petition_sponsors (petition_id, signer_key, resident_id, created_at)
                 VALUES (\(petitionId), \(signerKey), \(residentId), \(millis(at))) ON CONFLICT DO NOTHING RETURNING 1
                 """, logger: self.logger).collect()
@@ -86,12 +86,12 @@ extension PostGISStore {
         try await transaction { c in
             // A shared key lock: moderators' and the clock's changes to the petition wait for the
             // signatures being added, and signers do not wait for each other.
-            let rows = try await c.query("SELECT state, closes_at FROM petitions WHERE id = \(s.petitionId) FOR KEY SHARE",
+            let rows = try await c.guardedQuery("SELECT state, closes_at FROM petitions WHERE id = \(s.petitionId) FOR KEY SHARE",
                                          logger: self.logger).collect()
             guard let row = rows.first else { return .unknownPetition }
             let (state, closesAt) = try row.decode((String, Int64?).self)
             guard state == PetitionState.open.rawValue, let closesAt, closesAt > millis(s.at) else { return .wrongState }
-            let added = try await c.query("""
+            let added = try await c.guardedQuery("""
                 INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at)
                 VALUES (\(s.petitionId), \(s.signerKey), \(s.residentId), \(s.districtCode), \(s.publicName), \(millis(s.at)))
                 ON CONFLICT DO NOTHING RETURNING 1
@@ -149,7 +149,7 @@ extension PostGISStore {
     public func invalidateSignatures(petitionId: Int64, from: Date, to: Date, districtCode: String?, reason: String, at: Date,
                                      audit: AuditRecord) async throws(StoreError) -> Int {
         try await transaction { c in
-            let n = try await c.query("""
+            let n = try await c.guardedQuery("""
                 UPDATE petition_signatures SET invalidated_at = \(millis(at)), invalidation_reason = \(reason)
                 WHERE petition_id = \(petitionId) AND invalidated_at IS NULL AND signed_at >= \(millis(from)) AND signed_at < \(millis(to))
                   AND (\(districtCode)::text IS NULL OR district_code = \(districtCode))
