@@ -73,6 +73,9 @@ let package = Package(
         .target(name: "Planning", dependencies: [
             "Store", "Geo", "CSV", "CCairo", "JSONText", "Mail", "Messages", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // E-petitions: the lifecycle and its rules, sponsors, signatures (one per person), moderation,
+        // thresholds and answers, over the store's `PetitionStore`. No SQL, no HTTP.
+        .target(name: "Petitions", dependencies: ["Store", "Geo"]),
         // Outgoing mail: RFC 5322 messages and an SMTP client for the city's mail relay (plain,
         // STARTTLS or implicit TLS, with AUTH PLAIN).
         .target(name: "Mail", dependencies: [
@@ -107,11 +110,12 @@ let package = Package(
         // Config: the settings, one value read at start from flags, MIESTAS_* variables and miestas.toml
         // (TOMLKit), validated with every problem named, and handed down to the modules.
         .target(name: "Config", dependencies: [
-            "Identity", "Mail", "Maps", "Planning", "RateLimits", "Reports", "Web", .product(name: "TOMLKit", package: "TOMLKit"),
+            "Identity", "Mail", "Maps", "Petitions", "Planning", "RateLimits", "Reports", "Web", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // The Hummingbird application.
         .target(name: "Server", dependencies: [
             "Clusters", "Config", "Districts", "Maps", "RateLimits", "Reports", "Staff", "Store", "Planning", "JSONText", "Web", "Messages", "Identity",
+            "Petitions", "CSV",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -121,7 +125,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "MiestasBench", dependencies: [
-            "Clusters", "RateLimits", "Districts", "Reports", "Store", "Geo", "CSV", "Planning",
+            "Clusters", "RateLimits", "Districts", "Reports", "Store", "Geo", "CSV", "Planning", "Petitions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Tools/bench/Sources/MiestasBench"),
 
@@ -136,6 +140,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Districts", "Geo", "JSONText", "Messages", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Store", "Geo", "Mail", "Messages", "TestSupport"]),
+        .testTarget(name: "PetitionsTests", dependencies: ["Petitions", "Store", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "StaffTests", dependencies: ["Staff", "Store"]),
         .testTarget(name: "IdentityTests", dependencies: [
@@ -152,7 +157,8 @@ let package = Package(
         .testTarget(name: "ClustersTests", dependencies: ["Clusters", "Districts", "Geo", "CSV", "TestSupport"]),
         .testTarget(name: "MapsTests", dependencies: ["Maps", "Clusters", "Geo", "CCairo"], exclude: ["Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Clusters", "Config", "RateLimits", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            "Server", "Clusters", "Config", "RateLimits", "TestSupport", "Identity", "Petitions", "Staff", "Store", "Geo",
+            .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "WebTests", dependencies: [
             "Web", "Config", "RateLimits", "Server", "Store", "Planning", "Reports", "Staff", "Messages", "Identity", "TestSupport",

@@ -1,6 +1,7 @@
 import Foundation
 import Identity
 import Mail
+import Petitions
 import Planning
 import RateLimits
 import Reports
@@ -76,6 +77,8 @@ public struct Settings: Sendable {
     public var storage = Storage()
     public var intake = IntakeSettings()
     public var planning = PlanningSettings()
+    /// E-petitions: sponsors, the open period, thresholds.
+    public var petitions = PetitionSettings()
     /// The pages: languages, templates folder, the map's first view and base layer.
     public var web = WebSettings()
     public var smtp = SMTPSettings()

@@ -1,6 +1,7 @@
 import Foundation
 import Mail
 import Maps
+import Petitions
 import RateLimits
 import Web
 
@@ -9,7 +10,7 @@ extension Setting {
     /// are the modules' own (what `Settings()` holds); this table only says how each is named,
     /// read and shown.
     public static var catalogue: [Setting] {
-        municipality + server + storage + map + intake + planning + limits + smtp + identity + [
+        municipality + server + storage + map + intake + planning + petitions + limits + smtp + identity + [
             Setting("wms.extra_epsg", \.wmsExtraEPSG, .epsgCodes, aliases: ["MIESTAS_WMS_EXTRA_EPSG"],
                     help: "EPSG codes the WMS offers besides EPSG:4326, CRS:84, EPSG:3857 and EPSG:3346, e.g. [25832, 32634].",
                     show: { $0.isEmpty ? "[]" : "[" + $0.map(String.init).joined(separator: ", ") + "]" }),
@@ -112,6 +113,30 @@ extension Setting {
                 help: "The largest file a resident may attach to a comment, in MB.", show: { Settings.show(Double($0) / 1_048_576) }),
     ]
 
+    static let petitions: [Setting] = [
+        Setting("petitions.sponsors_needed", \.petitions.sponsorsNeeded, .integer(0...1000),
+                help: "Sponsors a petition needs before it goes to moderation (0: straight to moderation).", show: { String($0) }),
+        Setting("petitions.open_days", \.petitions.openDays, .integer(1...PetitionSettings.maximumOpenDays),
+                help: "How long an approved petition collects signatures, in days (at most 365).", show: { String($0) }),
+        Setting("petitions.response_threshold", \.petitions.thresholds.response, .integer(1...100_000_000),
+                help: "Signatures at which the municipality must answer a petition.", show: { String($0) }),
+        Setting("petitions.council_threshold", \.petitions.thresholds.council, .integer(1...100_000_000),
+                help: "Signatures at which a petition goes onto the council's agenda.", show: { String($0) }),
+        Setting("petitions.district_thresholds", \.petitions.districtThresholds, Parser<[String: String]>.names.map { table in
+                    var out: [String: PetitionThresholds] = [:]
+                    for (code, value) in table {
+                        let parts = value.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                        guard parts.count == 2, let response = parts[0], let council = parts[1], response > 0, council > 0 else {
+                            throw SettingProblem("petitions.district_thresholds.\(code): '\(value)' is not response/council, e.g. \"300/600\"")
+                        }
+                        out[code] = PetitionThresholds(response: response, council: council)
+                    }
+                    return out
+                },
+                help: "Thresholds for petitions about one district, by district code: { D1 = \"300/600\" } (response/council).",
+                show: { t in "{" + t.keys.sorted().map { "\($0) = \"\(t[$0]!.response)/\(t[$0]!.council)\"" }.joined(separator: ", ") + "}" }),
+    ]
+
     static let limits: [Setting] = [
         Setting("limits.reports_per_address", \.limits.reportsPerAddress, .rate,
                 help: "Reports (web form and Open311 together) one client address may make: count/period (30/hour, 5/minute) or off.", show: showRate),
@@ -121,6 +146,10 @@ extension Setting {
                 help: "Comments on plans per client address.", show: showRate),
         Setting("limits.sign_ins_per_address", \.limits.signInsPerAddress, .rate,
                 help: "Sign-in attempts per client address (besides the pause per username after failures).", show: showRate),
+        Setting("limits.signatures_per_address", \.limits.signaturesPerAddress, .rate,
+                help: "Petition signatures and sponsorships per client address.", show: showRate),
+        Setting("limits.signatures_per_network", \.limits.signaturesPerNetwork, .rate,
+                help: "Petition signatures per network (the address's /24, or /48 for IPv6).", show: showRate),
         Setting("limits.exempt", \.limits.exempt, Parser.list.map { items in
                     try items.map { item in
                         guard let range = IPRange(item) else { throw SettingProblem("'\(item)' is not an IP address or CIDR range") }

@@ -13,7 +13,8 @@ public struct PlanActor: Sendable, Hashable {
     public var audience: Audience {
         switch role {
         case nil: .resident
-        case .staff: .staff
+        // A petitions moderator has no planning role beyond any staff member's.
+        case .staff, .moderator: .staff
         case .planner: .planner
         case .architect: .architect
         case .admin: .admin

@@ -10,6 +10,10 @@ public struct RateLimitSettings: Sendable {
     public var commentsPerAddress: Rate? = Rate(count: 20, period: 3600)
     /// Sign-in attempts per client address (on top of the per-username pause).
     public var signInsPerAddress: Rate? = Rate(count: 30, period: 600)
+    /// Petition signatures (and sponsorships) per client address.
+    public var signaturesPerAddress: Rate? = Rate(count: 20, period: 3600)
+    /// Petition signatures per network: the address's /24 (IPv4) or /48 (IPv6).
+    public var signaturesPerNetwork: Rate? = Rate(count: 200, period: 3600)
     /// Addresses the per-address limits do not apply to: a relay that forwards many residents'
     /// reports from one address (an app's backend, FixMyStreet). Per-key limits still apply.
     public var exempt: [IPRange] = []
@@ -21,6 +25,7 @@ public struct RateLimitSettings: Sendable {
     public static var none: RateLimitSettings {
         var s = RateLimitSettings()
         s.reportsPerAddress = nil; s.reportsPerAPIKey = nil; s.commentsPerAddress = nil; s.signInsPerAddress = nil
+        s.signaturesPerAddress = nil; s.signaturesPerNetwork = nil
         return s
     }
 }
@@ -28,6 +33,8 @@ public struct RateLimitSettings: Sendable {
 /// The anonymous writes that are limited per client.
 public enum LimitedWrite: String, Sendable, CaseIterable {
     case report, comment, signIn = "sign_in"
+    /// A petition signature or sponsorship, per address; `signatureNetwork` counts the same per network.
+    case signature, signatureNetwork = "signature_network"
 }
 
 /// Every per-client limit of one server process, with the rule for telling clients apart.
@@ -41,7 +48,8 @@ public final class ClientLimits: Sendable {
         self.settings = settings
         self.addresses = addresses
         let rates: [LimitedWrite: Rate?] = [.report: settings.reportsPerAddress, .comment: settings.commentsPerAddress,
-                                            .signIn: settings.signInsPerAddress]
+                                            .signIn: settings.signInsPerAddress, .signature: settings.signaturesPerAddress,
+                                            .signatureNetwork: settings.signaturesPerNetwork]
         perAddress = rates.compactMapValues { $0.map { RateLimiter(rate: $0, capacity: settings.trackedClients) } }
         perAPIKey = settings.reportsPerAPIKey.map { RateLimiter(rate: $0, capacity: settings.trackedClients) }
     }
@@ -66,12 +74,24 @@ public struct TooManyRequests: Error, Sendable, CustomStringConvertible {
     public let retryAfter: Int
 
     public var description: String {
-        let what = switch write { case .report: "reports"; case .comment: "comments"; case .signIn: "sign-in attempts" }
+        let what = switch write { case .report: "reports"; case .comment: "comments"; case .signIn: "sign-in attempts"
+            case .signature: "petition signatures"; case .signatureNetwork: "petition signatures from this network" }
         return "too many \(what) from this client: try again in \(retryAfter) s"
     }
 }
 
 extension ClientLimits {
+    /// The network a client address belongs to for per-network limits: its /24 (IPv4) or /48 (IPv6).
+    public static func network(of client: String) -> String {
+        if client.contains(":") {
+            let groups = client.split(separator: ":", omittingEmptySubsequences: false)
+            return groups.prefix(3).joined(separator: ":") + "::/48"
+        }
+        let octets = client.split(separator: ".")
+        guard octets.count == 4 else { return client }
+        return octets.prefix(3).joined(separator: ".") + ".0/24"
+    }
+
     /// `admit`, throwing `TooManyRequests` when refused.
     public func check(_ write: LimitedWrite, client: String, apiKey: String? = nil, at now: Date = Date()) throws(TooManyRequests) {
         if let wait = admit(write, client: client, apiKey: apiKey, at: now) {

@@ -5,6 +5,7 @@ import Hummingbird
 import Identity
 import Logging
 import Maps
+import Petitions
 import Planning
 import RateLimits
 import Reports
@@ -30,6 +31,8 @@ public struct AppServices: Sendable {
     public let telemetry = Telemetry()
     /// Planning consultations over the same store (settings: `--min-consultation-days`, ...).
     public let consultations: Consultations
+    /// E-petitions over the same store (settings: `petitions.*`).
+    public let petitions: Petitions
     /// Staff sign-in, one for the API and the pages (they share its throttle of failed attempts).
     public let accounts: StaffAccounts
     /// Residents' sign-in through identity providers (nil when none is configured), and the
@@ -75,6 +78,7 @@ public struct AppServices: Sendable {
                                        locale: settings.web.defaultLanguage, publicURL: publicURL, time: time)
         self.consultations = Consultations(store: store, users: store, media: media, settings: planning)
         self.accounts = StaffAccounts(store: store)
+        self.petitions = Petitions(store: store, settings: settings.petitions)
         self.identity = settings.identity.map { IdentityServices(settings: $0, store: store) }
         notices = settings.identity.flatMap { identity in
             try? StatusNotices(folder: settings.web.folder, store: store, services: intake.services,
@@ -139,6 +143,8 @@ public func buildRouter(services: AppServices) -> Router<ClientRequestContext> {
                                    settings: services.open311, telemetry: services.telemetry, limits: services.limits)
     Open311Controller(services: services.intake.catalogue, settings: services.open311, requests: requests).register(on: router)
     ResidentController(identity: services.identity).register(on: router)
+    PetitionsController(petitions: services.petitions, identity: services.identity, accounts: services.accounts, limits: services.limits,
+                        locator: services.locator, publicURL: services.settings.server.publicURL?.absoluteString).register(on: router)
     // The web pages (Sources/Web): the public map, report form, district and consultation
     // pages, and the staff workspace, over the same services.
     WebPages.register(on: router, backend: services.webBackend())

@@ -13,7 +13,7 @@ public enum StoreBackend: String, Sendable, CaseIterable {
 /// which one runs; `openStore(_:mediaDirectory:poolSize:)` picks the backend from `--database`.
 public protocol MiestasStore: DistrictStore, ReportStore, ServiceStore, UserStore, APIKeyStore, PlanningStore, OutboxStore,
     ReportStatisticsStore, RowCopying, ChangeFeedStore, SharedSecretStore, ResidentStore,
-    LoginTransactionStore
+    LoginTransactionStore, PetitionStore
 {
     var backend: StoreBackend { get }
     /// Where the data lives, for logs and messages: the file's path, or the URL without a password.

@@ -2,7 +2,7 @@ import Foundation
 
 /// A staff member. (Residents are `Resident`s, known through an identity provider.)
 public struct StaffUser: Sendable, Hashable, Identifiable {
-    public enum Role: String, Sendable, CaseIterable, Codable { case staff, planner, architect, admin }
+    public enum Role: String, Sendable, CaseIterable, Codable { case staff, planner, architect, moderator, admin }
     public var id: Int64
     public var username: String
     public var role: Role

@@ -155,7 +155,7 @@ public struct WebPages: Sendable {
         case let e as StoreError: return (.serviceUnavailable, pages.text(Message(WebText.storeFailed, ["detail": .text(e.description)]), visitor))
         case let e as IdentityError: return (e.status, pages.text(e.message, visitor))
         case let e as TooManyRequests:
-            let text: WebText = switch e.write { case .report: .tooManyReports; case .comment: .tooManyComments; case .signIn: .tooManySignIns }
+            let text: WebText = switch e.write { case .report: .tooManyReports; case .comment: .tooManyComments; case .signIn: .tooManySignIns; case .signature, .signatureNetwork: .tooManyComments }
             return (.tooManyRequests, pages.text(Message(text, ["seconds": .integer(Int64(e.retryAfter))]), visitor))
         default: return (.internalServerError, "\(error)")
         }

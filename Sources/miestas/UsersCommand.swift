@@ -16,7 +16,7 @@ struct AddUser: AsyncParsableCommand {
         discussion: "Example: `printf '%s' \"$PASSWORD\" | miestas users add ona --role staff`")
 
     @Argument(help: "The username (letters, digits, '.', '_', '-').") var username: String
-    @Option(help: "staff, planner, architect or admin.") var role: StaffUser.Role
+    @Option(help: "staff, planner, architect, moderator (petitions) or admin.") var role: StaffUser.Role
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {

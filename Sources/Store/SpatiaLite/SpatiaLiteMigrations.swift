@@ -191,6 +191,7 @@ enum SpatiaLiteMigrations {
             try db.execute(sql: "CREATE TABLE shared_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL)")
         }
         m.registerMigration("v13-residents") { db in try SpatiaLiteResidentSchema.create(db) }
+        m.registerMigration("v14-petitions") { db in try SpatiaLitePetitionSchema.create(db) }
         return m
     }
 }

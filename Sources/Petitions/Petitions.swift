@@ -1,0 +1,347 @@
+import Foundation
+import Geo
+import Store
+
+/// Who acts on a petition.
+public enum PetitionActor: Sendable, Hashable {
+    /// A resident signed in at the level the operation needs; `signerKey` identifies the person
+    /// (see `Petitions.signerKey`).
+    case resident(id: Int64, signerKey: String)
+    /// A staff member with the `moderator` or `admin` role.
+    case moderator(username: String)
+
+    var auditName: String {
+        switch self {
+        case .resident: "resident"
+        case .moderator(let name): name
+        }
+    }
+
+    var residentId: Int64? { if case .resident(let id, _) = self { id } else { nil } }
+    var isModerator: Bool { if case .moderator = self { true } else { false } }
+}
+
+/// A petition as the service hands it out: with the clock applied, its counts and thresholds.
+public struct PetitionView: Sendable, Hashable {
+    public var petition: Petition
+    public var sponsors: Int
+    public var counts: PetitionSignatureCounts
+    public var thresholds: PetitionThresholds
+    public var responseThresholdReached: Bool { counts.total >= thresholds.response }
+    public var councilThresholdReached: Bool { counts.total >= thresholds.council }
+}
+
+/// E-petitions: the lifecycle and its rules, sponsors, signatures, moderation and answers, over
+/// a `PetitionStore`. Every refused move throws `PetitionError.refused` with the reason; an open
+/// petition past its closing time is closed (and the closing audited) on the next read.
+public struct Petitions: Sendable {
+    public let store: any PetitionStore
+    public let settings: PetitionSettings
+
+    public init(store: any PetitionStore, settings: PetitionSettings) { self.store = store; self.settings = settings }
+
+    /// The key that makes one person one signer: the HMAC of the personal code when the provider
+    /// told it (the same through every provider), else the resident's own id.
+    public static func signerKey(residentId: Int64, personalCodeDigest: String?) -> String {
+        personalCodeDigest.map { "pc:" + $0 } ?? "resident:\(residentId)"
+    }
+
+    // MARK: Reading
+
+    /// The petition, closed by the clock when its time is up. Drafts and petitions collecting
+    /// sponsors are seen by their author and moderators only (sponsors reach them by id).
+    public func petition(id: Int64, for actor: PetitionActor?, at now: Date = Date()) async throws(PetitionError) -> Petition {
+        guard let p = try await load(id, at: now) else { throw .notFound }
+        if p.state == .draft, !mayManage(p, actor) { throw .notFound }
+        return p
+    }
+
+    /// The petition with its counts and thresholds.
+    public func view(id: Int64, for actor: PetitionActor?, at now: Date = Date()) async throws(PetitionError) -> PetitionView {
+        let p = try await petition(id: id, for: actor, at: now)
+        do {
+            return PetitionView(petition: p, sponsors: try await store.sponsorCount(petitionId: id),
+                                counts: try await store.signatureCounts(petitionId: id),
+                                thresholds: settings.thresholds(district: p.text.districtCode))
+        } catch { throw .store(error) }
+    }
+
+    /// Petitions for a list: the public sees those past moderation (and rejected or hidden ones,
+    /// as their reasons); an author adds their own; moderators see all.
+    public func list(_ filter: PetitionFilter, for actor: PetitionActor?, at now: Date = Date()) async throws(PetitionError) -> [Petition] {
+        var f = filter
+        f.limit = min(max(f.limit, 1), 500)
+        f.offset = max(f.offset, 0)
+        let mine = actor?.residentId.map { f.authorId == $0 } ?? false
+        if !(actor?.isModerator ?? false), !mine {
+            let visible: [PetitionState] = [.open, .closed, .answered, .rejected, .hidden, .withdrawn]
+            f.states = (f.states ?? visible).filter(visible.contains)
+        }
+        let found: [Petition]
+        do { found = try await store.petitions(f) } catch { throw .store(error) }
+        var out: [Petition] = []
+        for p in found {
+            if p.state == .open, let closes = p.closesAt, closes <= now, let closed = try await load(p.id, at: now) { out.append(closed) } else { out.append(p) }
+        }
+        return out
+    }
+
+    // MARK: The author
+
+    public func create(_ text: PetitionText, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
+        guard let author = actor.residentId else { throw .forbidden("petitions are written by residents") }
+        let text = try validated(text)
+        do {
+            return try await store.createPetition(authorId: author, text: text, at: now, audit: AuditRecord(
+                planId: nil, actor: actor.auditName, action: "petition.create", subject: "petition", after: .object(["title": .string(text.title)]), at: now))
+        } catch { throw .store(error) }
+    }
+
+    public func updateDraft(id: Int64, _ text: PetitionText, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
+        let text = try validated(text)
+        return try await move(id, .edit, by: actor, at: now, authorOnly: true) { p in p.text = text }
+    }
+
+    /// From a draft to collecting sponsors (or straight to moderation when no sponsors are
+    /// needed); from collecting sponsors to moderation once enough have sponsored it.
+    public func submit(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
+        guard let p = try await load(id, at: now) else { throw .notFound }
+        guard actor.residentId == p.authorId else {
+            if p.state == .draft, !actor.isModerator { throw .notFound }
+            throw .forbidden("only the petition's author may submit it")
+        }
+        if p.state == .draft, settings.sponsorsNeeded > 0 {
+            return try await move(id, .collectSponsors, by: actor, at: now, authorOnly: true) { _ in }
+        }
+        try PetitionMove.submit.check(p.state)
+        let sponsors: Int
+        do { sponsors = try await store.sponsorCount(petitionId: id) } catch { throw .store(error) }
+        guard sponsors >= settings.sponsorsNeeded else {
+            throw .refused("the petition has \(sponsors) of the \(settings.sponsorsNeeded) sponsors it needs before moderation")
+        }
+        return try await move(id, .submit, by: actor, at: now, authorOnly: true) { p in p.submittedAt = now }
+    }
+
+    public func withdraw(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
+        try await move(id, .withdraw, by: actor, at: now, authorOnly: true) { p in if p.state == .open { p.closedAt = now } }
+    }
+
+    /// A sponsor, while the petition collects them: not its author, once per person.
+    public func sponsor(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Int {
+        guard case .resident(let residentId, let key) = actor else { throw .forbidden("sponsors are residents") }
+        guard let p = try await load(id, at: now) else { throw .notFound }
+        guard p.authorId != residentId else { throw .refused("the author cannot sponsor their own petition") }
+        let outcome: PetitionSigningOutcome
+        do { outcome = try await store.addSponsor(petitionId: id, residentId: residentId, signerKey: key, at: now) } catch { throw .store(error) }
+        switch outcome {
+        case .added: break
+        case .already: throw .refused("you have sponsored this petition already")
+        case .wrongState: throw .refused("a petition that is \(p.state.rawValue) takes no sponsors (only one collecting sponsors)")
+        case .unknownPetition: throw .notFound
+        }
+        do { return try await store.sponsorCount(petitionId: id) } catch { throw .store(error) }
+    }
+
+    // MARK: Moderators
+
+    public func approve(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
+        let days = min(max(settings.openDays, 1), PetitionSettings.maximumOpenDays)
+        return try await move(id, .approve, by: actor, at: now, moderatorOnly: true) { p in
+            p.openedAt = now
+            p.closesAt = now.addingTimeInterval(Double(days) * 86_400)
+            p.rejectionCode = nil; p.publicReason = nil
+        }
+    }
+
+    public func reject(id: Int64, code: PetitionRejectionCode, reason: String, by actor: PetitionActor,
+                       at now: Date = Date()) async throws(PetitionError) -> Petition {
+        let reason = try text(reason, "reason", max: settings.maximumReason)
+        return try await move(id, .reject, by: actor, at: now, moderatorOnly: true) { p in p.rejectionCode = code; p.publicReason = reason }
+    }
+
+    /// Undoes a rejection: the petition waits for moderation again.
+    public func unreject(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
+        try await move(id, .unreject, by: actor, at: now, moderatorOnly: true) { p in p.rejectionCode = nil; p.publicReason = nil }
+    }
+
+    /// Hides unlawful content: the reason is public, the text is not.
+    public func hide(id: Int64, reason: String, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
+        let reason = try text(reason, "reason", max: settings.maximumReason)
+        return try await move(id, .hide, by: actor, at: now, moderatorOnly: true) { p in
+            p.publicReason = reason
+            if p.state == .open { p.closedAt = now }
+        }
+    }
+
+    /// The municipality's answer: to a closed petition, or to an open one that reached the
+    /// response threshold (which closes it).
+    public func answer(id: Int64, text answerText: String, decision: PetitionDecision, date day: String, by actor: PetitionActor,
+                       at now: Date = Date()) async throws(PetitionError) -> Petition {
+        let answerText = try text(answerText, "text", max: settings.maximumText)
+        guard Self.isDay(day) else { throw .invalid("date: write the decision's date as YYYY-MM-DD") }
+        guard let p = try await load(id, at: now) else { throw .notFound }
+        if p.state == .open {
+            let counts: PetitionSignatureCounts
+            do { counts = try await store.signatureCounts(petitionId: id) } catch { throw .store(error) }
+            let needed = settings.thresholds(district: p.text.districtCode).response
+            guard counts.total >= needed else {
+                throw .refused("an open petition is answered once it has \(needed) signatures (it has \(counts.total)) or when it closes")
+            }
+        }
+        return try await move(id, .answer, by: actor, at: now, moderatorOnly: true) { p in
+            if p.closedAt == nil { p.closedAt = now }
+            p.answer = PetitionAnswer(text: answerText, decision: decision, date: day, publishedAt: now)
+        }
+    }
+
+    /// Signatures per hour, for spotting bursts.
+    public func velocity(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> [PetitionSignatureHour] {
+        guard actor.isModerator else { throw .forbidden("signature velocity is for moderators") }
+        guard try await load(id, at: now) != nil else { throw .notFound }
+        do { return try await store.signatureVelocity(petitionId: id) } catch { throw .store(error) }
+    }
+
+    /// Invalidates the valid signatures made in [from, to) (of one district, when given),
+    /// keeping them with the reason; the counts drop at once.
+    public func invalidate(id: Int64, from: Date, to: Date, district: String?, reason: String, by actor: PetitionActor,
+                           at now: Date = Date()) async throws(PetitionError) -> Int {
+        guard actor.isModerator else { throw .forbidden("only moderators invalidate signatures") }
+        let reason = try text(reason, "reason", max: settings.maximumReason)
+        guard from < to else { throw .invalid("from must be before to") }
+        if let district, district.isEmpty || district.count > 100 || Self.hasNul(district) { throw .invalid("district: a district code of 1 to 100 characters") }
+        guard try await load(id, at: now) != nil else { throw .notFound }
+        let audit = AuditRecord(planId: nil, actor: actor.auditName, action: "petition.invalidate_signatures", subject: "petition \(id)",
+                                after: .object(["from": .string(ISO8601DateFormatter().string(from: from)),
+                                                "to": .string(ISO8601DateFormatter().string(from: to)),
+                                                "district": district.map(JSONValue.string) ?? .null, "reason": .string(reason)]), at: now)
+        do { return try await store.invalidateSignatures(petitionId: id, from: from, to: to, districtCode: district, reason: reason, at: now, audit: audit) }
+        catch { throw .store(error) }
+    }
+
+    // MARK: Signers
+
+    /// Signs for the resident, once per person (by signer key), while the petition is open.
+    public func sign(id: Int64, by actor: PetitionActor, district: String?, publicName: String?, at now: Date = Date()) async throws(PetitionError) {
+        guard case .resident(let residentId, let key) = actor else { throw .forbidden("signatures are residents'") }
+        var name = publicName?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if name?.isEmpty ?? false { name = nil }
+        if let name, name.count > 200 || Self.hasNul(name) { throw .invalid("public_name: at most 200 characters, no NUL") }
+        if let name, let first = name.first, "=+-@".contains(first) { throw .invalid("public_name: may not start with = + - or @") }
+        let outcome: PetitionSigningOutcome
+        do {
+            outcome = try await store.sign(NewPetitionSignature(petitionId: id, residentId: residentId, signerKey: key, districtCode: district,
+                                                                publicName: name, at: now))
+        } catch { throw .store(error) }
+        switch outcome {
+        case .added: return
+        case .already: throw .refused("this person has signed this petition already (through this or another provider)")
+        case .unknownPetition: throw .notFound
+        case .wrongState:
+            let p = try await load(id, at: now)
+            guard let p, p.state != .draft else { throw .notFound }
+            throw .refused("a petition that is \(p.state.rawValue) takes no signatures (only an open one)")
+        }
+    }
+
+    public func withdrawSignature(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) {
+        guard case .resident(_, let key) = actor else { throw .forbidden("signatures are residents'") }
+        guard let p = try await load(id, at: now) else { throw .notFound }
+        try PetitionMove.close.check(p.state)  // open only
+        let removed: Bool
+        do { removed = try await store.withdrawSignature(petitionId: id, signerKey: key, at: now) } catch { throw .store(error) }
+        guard removed else { throw .refused("you have no valid signature on this petition to withdraw") }
+    }
+
+    /// The resident's own signature on the petition, if any.
+    public func signature(id: Int64, by actor: PetitionActor) async throws(PetitionError) -> PetitionSignature? {
+        guard case .resident(_, let key) = actor else { return nil }
+        do { return try await store.signature(petitionId: id, signerKey: key) } catch { throw .store(error) }
+    }
+
+    // MARK: Rules
+
+    func mayManage(_ p: Petition, _ actor: PetitionActor?) -> Bool {
+        guard let actor else { return false }
+        return actor.isModerator || actor.residentId == p.authorId
+    }
+
+    /// Reads a petition and closes it by the clock when its time is up (audited as "system").
+    func load(_ id: Int64, at now: Date) async throws(PetitionError) -> Petition? {
+        for _ in 0..<5 {
+            let stored: Petition?
+            do { stored = try await store.petition(id: id) } catch { throw .store(error) }
+            guard var p = stored else { return nil }
+            guard p.state == .open, let closes = p.closesAt, closes <= now else { return p }
+            let revision = p.revision
+            p.state = .closed; p.closedAt = closes; p.updatedAt = now
+            let audit = AuditRecord(planId: nil, actor: "system", action: "petition.close", subject: "petition \(id)",
+                                    before: .object(["state": .string("open")]), after: .object(["state": .string("closed")]), at: now)
+            do { if let closed = try await store.updatePetition(p, expectedRevision: revision, audit: [audit]) { return closed } }
+            catch { throw .store(error) }
+        }
+        throw .unavailable("the petition kept changing while it was being closed: try again")
+    }
+
+    /// Applies `move` to the petition if its state and the actor allow it, audited, in one write.
+    func move(_ id: Int64, _ move: PetitionMove, by actor: PetitionActor, at now: Date, authorOnly: Bool = false,
+              moderatorOnly: Bool = false, _ change: (inout Petition) -> Void) async throws(PetitionError) -> Petition {
+        guard let p = try await load(id, at: now) else { throw .notFound }
+        if authorOnly {
+            guard actor.residentId == p.authorId else {
+                if p.state == .draft, !actor.isModerator { throw .notFound }
+                throw .forbidden("only the petition's author may do this")
+            }
+        }
+        if moderatorOnly, !actor.isModerator { throw .forbidden("only a moderator (or an admin) may do this") }
+        try move.check(p.state)
+        var next = p
+        change(&next)
+        next.state = move.to
+        next.updatedAt = now
+        let audit = AuditRecord(planId: nil, actor: actor.auditName, action: "petition.\(move.rawValue)", subject: "petition \(id)",
+                                before: .object(["state": .string(p.state.rawValue)]),
+                                after: .object(["state": .string(next.state.rawValue), "reason": next.publicReason.map(JSONValue.string) ?? .null]),
+                                at: now)
+        let saved: Petition?
+        do { saved = try await store.updatePetition(next, expectedRevision: p.revision, audit: [audit]) } catch { throw .store(error) }
+        guard let saved else { throw .refused("the petition changed meanwhile: read it again and retry") }
+        return saved
+    }
+
+    func validated(_ t: PetitionText) throws(PetitionError) -> PetitionText {
+        var out = t
+        out.title = try text(t.title, "title", max: settings.maximumTitle)
+        out.change = try text(t.change, "change", max: settings.maximumText)
+        out.reason = try text(t.reason, "reason", max: settings.maximumText)
+        out.act = try text(t.act, "act", max: settings.maximumTitle)
+        if let d = t.districtCode, d.isEmpty || d.count > 100 || Self.hasNul(d) { throw .invalid("district: a district code of 1 to 100 characters") }
+        switch (t.longitude, t.latitude) {
+        case (nil, nil): break
+        case (let lon?, let lat?):
+            guard lon.isFinite, lat.isFinite, (-180...180).contains(lon), (-90...90).contains(lat) else {
+                throw .invalid("location: longitude -180..180 and latitude -90..90")
+            }
+        default: throw .invalid("location: give both longitude and latitude")
+        }
+        return out
+    }
+
+    func text(_ s: String, _ field: String, max: Int) throws(PetitionError) -> String {
+        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw .invalid("\(field): required") }
+        guard trimmed.count <= max else { throw .invalid("\(field): at most \(max) characters") }
+        guard !Self.hasNul(trimmed) else { throw .invalid("\(field): may not contain NUL characters") }
+        return trimmed
+    }
+
+    /// PostgreSQL's text cannot hold U+0000: refused alike on both backends.
+    public static func hasNul(_ s: String) -> Bool { s.utf8.contains(0) }
+
+    static func isDay(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard s.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let m = Int(parts[1]), let d = Int(parts[2]) else { return false }
+        return (1...12).contains(m) && (1...31).contains(d)
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+
+/// Where a petition is in its life. The rules of which move is allowed live in `Petitions`.
+public enum PetitionState: String, Sendable, CaseIterable, Codable {
+    case draft
+    case collectingSponsors = "collecting_sponsors"
+    case awaitingModeration = "awaiting_moderation"
+    case open, closed, answered
+    case rejected, hidden, withdrawn
+}
+
+/// Why a moderator rejected a petition (shown with a public reason).
+public enum PetitionRejectionCode: String, Sendable, CaseIterable, Codable {
+    case duplicate
+    case notCompetence = "not_competence"
+    case notNormativeAct = "not_normative_act"
+    case offensive
+    case personalData = "personal_data"
+    case advertising
+    case other
+}
+
+/// The municipality's decision in its answer.
+public enum PetitionDecision: String, Sendable, CaseIterable, Codable {
+    case accepted
+    case partlyAccepted = "partly_accepted"
+    case rejected
+}
+
+/// What the author writes.
+public struct PetitionText: Sendable, Hashable {
+    public var title: String
+    /// What should change.
+    public var change: String
+    /// Why.
+    public var reason: String
+    /// The normative act concerned.
+    public var act: String
+    /// A petition about one district.
+    public var districtCode: String?
+    /// A place on the map (EPSG:4326).
+    public var longitude: Double?
+    public var latitude: Double?
+
+    public init(title: String, change: String, reason: String, act: String, districtCode: String? = nil,
+                longitude: Double? = nil, latitude: Double? = nil) {
+        self.title = title; self.change = change; self.reason = reason; self.act = act; self.districtCode = districtCode
+        self.longitude = longitude; self.latitude = latitude
+    }
+}
+
+/// The municipality's published answer.
+public struct PetitionAnswer: Sendable, Hashable {
+    public var text: String
+    public var decision: PetitionDecision
+    /// The date of the decision (a day, as the document gives it: YYYY-MM-DD).
+    public var date: String
+    public var publishedAt: Date
+    public init(text: String, decision: PetitionDecision, date: String, publishedAt: Date) {
+        self.text = text; self.decision = decision; self.date = date; self.publishedAt = publishedAt
+    }
+}
+
+/// A petition as stored. `state` is as stored: an open petition past `closesAt` is closed by
+/// `Petitions` on the next read.
+public struct Petition: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    /// The resident who wrote it.
+    public var authorId: Int64
+    public var text: PetitionText
+    public var state: PetitionState
+    public var rejectionCode: PetitionRejectionCode?
+    /// The public reason of a rejection or of hiding.
+    public var publicReason: String?
+    public var createdAt: Date
+    public var submittedAt: Date?
+    public var openedAt: Date?
+    public var closesAt: Date?
+    public var closedAt: Date?
+    public var answer: PetitionAnswer?
+    /// Grows with every change: a write names the revision it read.
+    public var revision: Int
+    public var updatedAt: Date
+
+    public init(id: Int64, authorId: Int64, text: PetitionText, state: PetitionState, rejectionCode: PetitionRejectionCode? = nil,
+                publicReason: String? = nil, createdAt: Date, submittedAt: Date? = nil, openedAt: Date? = nil, closesAt: Date? = nil,
+                closedAt: Date? = nil, answer: PetitionAnswer? = nil, revision: Int = 1, updatedAt: Date) {
+        self.id = id; self.authorId = authorId; self.text = text; self.state = state; self.rejectionCode = rejectionCode
+        self.publicReason = publicReason; self.createdAt = createdAt; self.submittedAt = submittedAt; self.openedAt = openedAt
+        self.closesAt = closesAt; self.closedAt = closedAt; self.answer = answer; self.revision = revision; self.updatedAt = updatedAt
+    }
+}
+
+/// A signature to add. `signerKey` identifies the person: the HMAC of the national personal code
+/// when the provider gave it (so one person through two providers is one signer), else
+/// `resident:<id>`.
+public struct NewPetitionSignature: Sendable, Hashable {
+    public var petitionId: Int64
+    public var residentId: Int64
+    public var signerKey: String
+    /// The signer's district (from the address they placed, or the provider's claim); never the address.
+    public var districtCode: String?
+    /// Shown publicly only when the signer chose to.
+    public var publicName: String?
+    public var at: Date
+
+    public init(petitionId: Int64, residentId: Int64, signerKey: String, districtCode: String?, publicName: String?, at: Date) {
+        self.petitionId = petitionId; self.residentId = residentId; self.signerKey = signerKey; self.districtCode = districtCode
+        self.publicName = publicName; self.at = at
+    }
+}
+
+/// A stored signature.
+public struct PetitionSignature: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var petitionId: Int64
+    public var districtCode: String?
+    public var publicName: String?
+    public var signedAt: Date
+    public var invalidatedAt: Date?
+    public var invalidationReason: String?
+
+    public init(id: Int64, petitionId: Int64, districtCode: String?, publicName: String?, signedAt: Date, invalidatedAt: Date?,
+                invalidationReason: String?) {
+        self.id = id; self.petitionId = petitionId; self.districtCode = districtCode; self.publicName = publicName
+        self.signedAt = signedAt; self.invalidatedAt = invalidatedAt; self.invalidationReason = invalidationReason
+    }
+}
+
+/// Valid signatures: the total and per district (`withoutDistrict` for signers with none).
+public struct PetitionSignatureCounts: Sendable, Hashable {
+    public var total: Int
+    public var byDistrict: [String: Int]
+    public var withoutDistrict: Int
+    public var invalidated: Int
+    public init(total: Int = 0, byDistrict: [String: Int] = [:], withoutDistrict: Int = 0, invalidated: Int = 0) {
+        self.total = total; self.byDistrict = byDistrict; self.withoutDistrict = withoutDistrict; self.invalidated = invalidated
+    }
+}
+
+/// Signatures made in one hour (UTC), valid and invalidated.
+public struct PetitionSignatureHour: Sendable, Hashable {
+    public var hour: Date
+    public var valid: Int
+    public var invalidated: Int
+    public init(hour: Date, valid: Int, invalidated: Int) { self.hour = hour; self.valid = valid; self.invalidated = invalidated }
+}
+
+/// What happened to a signing or sponsoring.
+public enum PetitionSigningOutcome: Sendable, Hashable {
+    case added
+    /// This person (signer key) signed or sponsored it already.
+    case already
+    /// The petition is not in the state the write needs (or is past its closing time).
+    case wrongState
+    case unknownPetition
+}
+
+/// Which filters a list of petitions takes.
+public struct PetitionFilter: Sendable, Hashable {
+    public var states: [PetitionState]?
+    public var districtCode: String?
+    public var authorId: Int64?
+    public var limit: Int
+    public var offset: Int
+    public init(states: [PetitionState]? = nil, districtCode: String? = nil, authorId: Int64? = nil, limit: Int = 100, offset: Int = 0) {
+        self.states = states; self.districtCode = districtCode; self.authorId = authorId; self.limit = limit; self.offset = offset
+    }
+}
+
+/// Petitions, their sponsors and signatures. Every write is one transaction with its audit
+/// entries; writes that depend on what was read name the revision (or state) they expect.
+public protocol PetitionStore: Sendable {
+    func createPetition(authorId: Int64, text: PetitionText, at: Date, audit: AuditRecord) async throws(StoreError) -> Petition
+    func petition(id: Int64) async throws(StoreError) -> Petition?
+    /// Newest first.
+    func petitions(_ filter: PetitionFilter) async throws(StoreError) -> [Petition]
+    /// Writes `petition` (text, state and dates) when its stored revision is still
+    /// `expectedRevision`, and answers it with the next revision; nil when another write was first.
+    func updatePetition(_ petition: Petition, expectedRevision: Int, audit: [AuditRecord]) async throws(StoreError) -> Petition?
+
+    /// Adds a sponsor while the petition is `collecting_sponsors`.
+    func addSponsor(petitionId: Int64, residentId: Int64, signerKey: String, at: Date) async throws(StoreError) -> PetitionSigningOutcome
+    func sponsorCount(petitionId: Int64) async throws(StoreError) -> Int
+    /// The signer keys of the sponsors (to refuse the same person signing twice as sponsor).
+    func isSponsor(petitionId: Int64, signerKey: String) async throws(StoreError) -> Bool
+
+    /// Adds a signature while the petition is open and before its closing time.
+    func sign(_ signature: NewPetitionSignature) async throws(StoreError) -> PetitionSigningOutcome
+    /// Removes this signer's valid signature while the petition is open; false when there is none.
+    func withdrawSignature(petitionId: Int64, signerKey: String, at: Date) async throws(StoreError) -> Bool
+    func signature(petitionId: Int64, signerKey: String) async throws(StoreError) -> PetitionSignature?
+    func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts
+    /// Signatures per hour, oldest first.
+    func signatureVelocity(petitionId: Int64) async throws(StoreError) -> [PetitionSignatureHour]
+    /// Marks the valid signatures made in [from, to) (and of `districtCode`, when given) invalid
+    /// with `reason`, keeping them; answers how many.
+    func invalidateSignatures(petitionId: Int64, from: Date, to: Date, districtCode: String?, reason: String, at: Date,
+                              audit: AuditRecord) async throws(StoreError) -> Int
+}

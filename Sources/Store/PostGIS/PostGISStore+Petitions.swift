@@ -1,0 +1,187 @@
+import Foundation
+import Geo
+import PostgresNIO
+
+extension PostGISStore {
+    static let petitionColumns = """
+        id, author_id, title, change_text, reason_text, act, district_code, lon, lat, state, rejection_code, public_reason, created_at,
+        submitted_at, opened_at, closes_at, closed_at, answer_text, answer_decision, answer_date, answered_at, revision, updated_at
+        """
+
+    public func createPetition(authorId: Int64, text t: PetitionText, at: Date, audit: AuditRecord) async throws(StoreError) -> Petition {
+        try await transaction { c in
+            let rows = try await Self.fetch("""
+                INSERT INTO petitions (author_id, title, change_text, reason_text, act, district_code, lon, lat, state, created_at, updated_at)
+                VALUES (\(authorId), \(t.title), \(t.change), \(t.reason), \(t.act), \(t.districtCode), \(t.longitude), \(t.latitude), 'draft',
+                        \(millis(at)), \(millis(at)))
+                RETURNING \(unescaped: Self.petitionColumns)
+                """, on: c, logger: self.logger, Self.petition)
+            guard let p = rows.first else { throw StoreError.database("the petition was not stored") }
+            var record = audit
+            record.subject = "petition \(p.id)"
+            try await Self.appendAudit(record, c, self.logger, origin: self.origin)
+            return p
+        }
+    }
+
+    public func petition(id: Int64) async throws(StoreError) -> Petition? {
+        try await fetchOne("SELECT \(unescaped: Self.petitionColumns) FROM petitions WHERE id = \(id)", Self.petition)
+    }
+
+    public func petitions(_ f: PetitionFilter) async throws(StoreError) -> [Petition] {
+        let states = f.states?.map(\.rawValue)
+        return try await fetch("""
+            SELECT \(unescaped: Self.petitionColumns) FROM petitions
+            WHERE (\(states == nil) OR state = ANY(\(states ?? [])::text[]))
+              AND (\(f.districtCode)::text IS NULL OR district_code = \(f.districtCode))
+              AND (\(f.authorId)::bigint IS NULL OR author_id = \(f.authorId))
+            ORDER BY id DESC LIMIT \(f.limit) OFFSET \(f.offset)
+            """, Self.petition)
+    }
+
+    public func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord]) async throws(StoreError) -> Petition? {
+        try await transaction { c in
+            let t = p.text
+            let rows = try await Self.fetch("""
+                UPDATE petitions SET title = \(t.title), change_text = \(t.change), reason_text = \(t.reason), act = \(t.act),
+                       district_code = \(t.districtCode), lon = \(t.longitude), lat = \(t.latitude), state = \(p.state.rawValue),
+                       rejection_code = \(p.rejectionCode?.rawValue), public_reason = \(p.publicReason),
+                       submitted_at = \(p.submittedAt.map(millis)), opened_at = \(p.openedAt.map(millis)), closes_at = \(p.closesAt.map(millis)),
+                       closed_at = \(p.closedAt.map(millis)), answer_text = \(p.answer?.text), answer_decision = \(p.answer?.decision.rawValue),
+                       answer_date = \(p.answer?.date), answered_at = \(p.answer.map { millis($0.publishedAt) }),
+                       revision = revision + 1, updated_at = \(millis(p.updatedAt))
+                WHERE id = \(p.id) AND revision = \(expectedRevision)
+                RETURNING \(unescaped: Self.petitionColumns)
+                """, on: c, logger: self.logger, Self.petition)
+            guard let updated = rows.first else { return nil }
+            for record in audit { try await Self.appendAudit(record, c, self.logger, origin: self.origin) }
+            return updated
+        }
+    }
+
+    public func addSponsor(petitionId: Int64, residentId: Int64, signerKey: String, at: Date) async throws(StoreError) -> PetitionSigningOutcome {
+        try await transaction { c in
+            let states = try await c.guardedQuery("SELECT state FROM petitions WHERE id = \(petitionId) FOR SHARE", logger: self.logger).collect()
+            guard let state = try states.first?.decode(String.self) else { return .unknownPetition }
+            guard state == PetitionState.collectingSponsors.rawValue else { return .wrongState }
+            let added = try await c.guardedQuery("""
+                INSERT INTO petition_sponsors (petition_id, signer_key, resident_id, created_at)
+                VALUES (\(petitionId), \(signerKey), \(residentId), \(millis(at))) ON CONFLICT DO NOTHING RETURNING 1
+                """, logger: self.logger).collect()
+            return added.isEmpty ? .already : .added
+        }
+    }
+
+    public func sponsorCount(petitionId: Int64) async throws(StoreError) -> Int {
+        try await fetchOne("SELECT count(*) FROM petition_sponsors WHERE petition_id = \(petitionId)") { try $0.decode(Int.self) } ?? 0
+    }
+
+    public func isSponsor(petitionId: Int64, signerKey: String) async throws(StoreError) -> Bool {
+        try await fetchOne("""
+            SELECT EXISTS (SELECT 1 FROM petition_sponsors WHERE petition_id = \(petitionId) AND signer_key = \(signerKey))
+            """) { try $0.decode(Bool.self) } ?? false
+    }
+
+    public func sign(_ s: NewPetitionSignature) async throws(StoreError) -> PetitionSigningOutcome {
+        try await transaction { c in
+            // A shared key lock: moderators' and the clock's changes to the petition wait for the
+            // signatures being added, and signers do not wait for each other.
+            let rows = try await c.guardedQuery("SELECT state, closes_at FROM petitions WHERE id = \(s.petitionId) FOR KEY SHARE",
+                                         logger: self.logger).collect()
+            guard let row = rows.first else { return .unknownPetition }
+            let (state, closesAt) = try row.decode((String, Int64?).self)
+            guard state == PetitionState.open.rawValue, let closesAt, closesAt > millis(s.at) else { return .wrongState }
+            let added = try await c.guardedQuery("""
+                INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at)
+                VALUES (\(s.petitionId), \(s.signerKey), \(s.residentId), \(s.districtCode), \(s.publicName), \(millis(s.at)))
+                ON CONFLICT DO NOTHING RETURNING 1
+                """, logger: self.logger).collect()
+            return added.isEmpty ? .already : .added
+        }
+    }
+
+    public func withdrawSignature(petitionId: Int64, signerKey: String, at: Date) async throws(StoreError) -> Bool {
+        try await !write("""
+            DELETE FROM petition_signatures
+            WHERE petition_id = \(petitionId) AND signer_key = \(signerKey) AND invalidated_at IS NULL
+              AND EXISTS (SELECT 1 FROM petitions WHERE id = \(petitionId) AND state = 'open' AND closes_at > \(millis(at)))
+            RETURNING 1
+            """) { _ in () }.isEmpty
+    }
+
+    public func signature(petitionId: Int64, signerKey: String) async throws(StoreError) -> PetitionSignature? {
+        try await fetchOne("""
+            SELECT id, petition_id, district_code, public_name, signed_at, invalidated_at, invalidation_reason
+            FROM petition_signatures WHERE petition_id = \(petitionId) AND signer_key = \(signerKey)
+            """) { row in
+            let c = row.makeRandomAccess()
+            return PetitionSignature(id: try c[0].decode(Int64.self), petitionId: try c[1].decode(Int64.self),
+                                     districtCode: try c[2].decode(String?.self), publicName: try c[3].decode(String?.self),
+                                     signedAt: date(try c[4].decode(Int64.self)), invalidatedAt: try c[5].decode(Int64?.self).map(date),
+                                     invalidationReason: try c[6].decode(String?.self))
+        }
+    }
+
+    public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
+        let rows = try await fetch("""
+            SELECT district_code, invalidated_at IS NOT NULL, count(*) FROM petition_signatures
+            WHERE petition_id = \(petitionId) GROUP BY 1, 2
+            """) { try $0.decode((String?, Bool, Int).self) }
+        var counts = PetitionSignatureCounts()
+        for (code, invalid, n) in rows {
+            if invalid { counts.invalidated += n; continue }
+            counts.total += n
+            if let code { counts.byDistrict[code] = n } else { counts.withoutDistrict = n }
+        }
+        return counts
+    }
+
+    public func signatureVelocity(petitionId: Int64) async throws(StoreError) -> [PetitionSignatureHour] {
+        try await fetch("""
+            SELECT signed_at / 3600000, count(*) FILTER (WHERE invalidated_at IS NULL), count(*) FILTER (WHERE invalidated_at IS NOT NULL)
+            FROM petition_signatures WHERE petition_id = \(petitionId) GROUP BY 1 ORDER BY 1
+            """) { row in
+            let (hour, valid, invalid) = try row.decode((Int64, Int, Int).self)
+            return PetitionSignatureHour(hour: date(hour * 3_600_000), valid: valid, invalidated: invalid)
+        }
+    }
+
+    public func invalidateSignatures(petitionId: Int64, from: Date, to: Date, districtCode: String?, reason: String, at: Date,
+                                     audit: AuditRecord) async throws(StoreError) -> Int {
+        try await transaction { c in
+            let n = try await c.guardedQuery("""
+                UPDATE petition_signatures SET invalidated_at = \(millis(at)), invalidation_reason = \(reason)
+                WHERE petition_id = \(petitionId) AND invalidated_at IS NULL AND signed_at >= \(millis(from)) AND signed_at < \(millis(to))
+                  AND (\(districtCode)::text IS NULL OR district_code = \(districtCode))
+                RETURNING 1
+                """, logger: self.logger).collect().count
+            var record = audit
+            var after: [String: JSONValue] = [:]
+            if case .object(let o) = record.after { after = o }
+            after["invalidated"] = .integer(Int64(n))
+            record.after = .object(after)
+            try await Self.appendAudit(record, c, self.logger, origin: self.origin)
+            return n
+        }
+    }
+
+    static func petition(_ row: PostgresRow) throws -> Petition {
+        let c = row.makeRandomAccess()
+        var answer: PetitionAnswer?
+        if let text = try c[17].decode(String?.self), let decision = PetitionDecision(rawValue: try c[18].decode(String?.self) ?? ""),
+           let day = try c[19].decode(String?.self), let at = try c[20].decode(Int64?.self) {
+            answer = PetitionAnswer(text: text, decision: decision, date: day, publishedAt: date(at))
+        }
+        return Petition(
+            id: try c[0].decode(Int64.self), authorId: try c[1].decode(Int64.self),
+            text: PetitionText(title: try c[2].decode(String.self), change: try c[3].decode(String.self), reason: try c[4].decode(String.self),
+                               act: try c[5].decode(String.self), districtCode: try c[6].decode(String?.self),
+                               longitude: try c[7].decode(Double?.self), latitude: try c[8].decode(Double?.self)),
+            state: PetitionState(rawValue: try c[9].decode(String.self)) ?? .draft,
+            rejectionCode: try c[10].decode(String?.self).flatMap(PetitionRejectionCode.init), publicReason: try c[11].decode(String?.self),
+            createdAt: date(try c[12].decode(Int64.self)), submittedAt: try c[13].decode(Int64?.self).map(date),
+            openedAt: try c[14].decode(Int64?.self).map(date), closesAt: try c[15].decode(Int64?.self).map(date),
+            closedAt: try c[16].decode(Int64?.self).map(date), answer: answer, revision: try c[21].decode(Int.self),
+            updatedAt: date(try c[22].decode(Int64.self)))
+    }
+}
