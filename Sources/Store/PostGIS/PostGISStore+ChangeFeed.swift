@@ -20,12 +20,15 @@ extension PostGISStore {
         return ChangeCursor(txid: xmin.flatMap { UInt64($0) } ?? 0, seq: 0)
     }
 
+    /// In transaction-id order, as numbers: an output column named `txid` (the text of the cast)
+    /// would be what `ORDER BY txid` sorts by, as text, and "100003" sorts before "99998" — the
+    /// order broke whenever the ids passed a power of ten (CI caught it in the contract test).
     public func changes(after cursor: ChangeCursor, limit: Int) async throws(StoreError) -> [Change] {
         try await fetch("""
-            SELECT seq, txid::text, kind, entity_id, origin, at FROM change_log
+            SELECT seq, txid::text AS txid_text, kind, entity_id, origin, at FROM change_log
             WHERE (txid, seq) > (\(String(cursor.txid))::xid8, \(cursor.seq))
               AND txid < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY txid, seq LIMIT \(limit)
+            ORDER BY change_log.txid, seq LIMIT \(limit)
             """) { row in
             let (seq, txid, kind, entity, origin, at) = try row.decode((Int64, String, String, Int64?, String, Int64).self)
             return ChangeKind(rawValue: kind).map {
