@@ -46,6 +46,15 @@ import TestSupport
         try await store.publishAnswers(planId: plan.id, commentIds: [comment.id], at: Date(), expectedRevision: revision,
                                        audit: [AuditRecord(planId: plan.id, actor: "rasa", action: "publish", subject: "answers", at: Date())],
                                        outbox: [NewOutboxMessage(commentId: comment.id, recipient: "a@example.lt", subject: "Atsakymas", body: "Taip")])
+        // A resident's petition with a sponsor and a signature.
+        let ona = try await store.signInResident(issuer: "https://idp.example", subject: "ona", personalCodeDigest: "d1", at: Date())
+        let petition = try await store.createPetition(authorId: ona.id, text: PetitionText(title: "Daugiau suoliukų", change: "Pastatyti",
+                                                                                             reason: "Pavargstame", act: "Tvarkos taisyklės"),
+                                                      at: Date(), audit: AuditRecord(planId: nil, actor: "resident \(ona.id)", action: "petition created",
+                                                                                     subject: "petition", at: Date()))
+        _ = try await store.addSponsor(petitionId: petition.id, residentId: ona.id, signerKey: "pc:d1", at: Date())
+        _ = try await store.sign(NewPetitionSignature(petitionId: petition.id, residentId: ona.id, signerKey: "pc:d1", districtCode: "centro",
+                                                      publicName: nil, at: Date()))
         return store
     }
 
@@ -65,6 +74,10 @@ import TestSupport
             out.append(try await s.versions(planId: p.id))
             out.append(try await s.attachments(planId: p.id))
             out.append(try await s.comments(planId: p.id, publishedOnly: false, includeHidden: true))
+        }
+        for p in try await s.petitions(PetitionFilter()) {
+            out.append(p)
+            out.append(try await s.signatureCounts(petitionId: p.id))
         }
         out.append(try await s.outbox(unsentOnly: false))
         out.append(try await s.auditEntries(planId: nil))

@@ -84,6 +84,17 @@ public enum StoreTables {
         CopyTable("outbox", [("id", .integer), ("comment_id", .integer), ("recipient", .text), ("subject", .text), ("body", .text),
                              ("created_at", .integer), ("sent_at", .integer), ("attempts", .integer), ("last_error", .text),
                              ("next_attempt_at", .integer), ("resident_id", .integer)]),
+        CopyTable("petitions", [("id", .integer), ("author_id", .integer), ("title", .text), ("change_text", .text), ("reason_text", .text),
+                                ("act", .text), ("district_code", .text), ("lon", .real), ("lat", .real), ("state", .text),
+                                ("rejection_code", .text), ("public_reason", .text), ("created_at", .integer), ("submitted_at", .integer),
+                                ("opened_at", .integer), ("closes_at", .integer), ("closed_at", .integer), ("answer_text", .text),
+                                ("answer_decision", .text), ("answer_date", .text), ("answered_at", .integer), ("revision", .integer),
+                                ("updated_at", .integer)]),
+        CopyTable("petition_sponsors", key: nil, [("petition_id", .integer), ("signer_key", .text), ("resident_id", .integer),
+                                                  ("created_at", .integer)]),
+        CopyTable("petition_signatures", [("id", .integer), ("petition_id", .integer), ("signer_key", .text), ("resident_id", .integer),
+                                          ("district_code", .text), ("public_name", .text), ("signed_at", .integer),
+                                          ("invalidated_at", .integer), ("invalidation_reason", .text)]),
     ]
 }
 
