@@ -36,7 +36,7 @@ extension Setting {
                     help: "The secret of the HMAC kept instead of national personal codes: at least 32 characters, the same on every server, never changed (masked by config check).",
                     show: { $0 ?? "(none)" }),
             Setting("identity.providers", \.identityConfig.providers, Parser.providers,
-                    help: "The OpenID Connect providers: [[identity.providers]] tables of id, name, issuer, client_id, client_secret (masked by config check), auth_method (client_secret_basic or client_secret_post), scopes, personal_code_claim, acr (the provider's acr values → low, substantial, high) and timeout_seconds.",
+                    help: "The OpenID Connect providers: [[identity.providers]] tables of id, name, issuer, client_id, client_secret (masked by config check), auth_method (client_secret_basic or client_secret_post), scopes, personal_code_claim, residence_claim (the claim telling the resident's district code), acr (the provider's acr values → low, substantial, high) and timeout_seconds.",
                     show: { $0.isEmpty ? "[]" : $0.map { "{ id = \($0.id), issuer = \($0.issuer), client_id = \($0.clientID), client_secret = ********, "
                         + "auth_method = \($0.authMethod.rawValue), timeout_seconds = \(Settings.show($0.timeout)) }" }.joined(separator: ", ") }),
             Setting("identity.staff", \.identityConfig.staff, Parser.staffMappings,
@@ -102,7 +102,7 @@ extension Parser where Value == [ProviderSettings] {
             try fileOnly(raw, "identity.providers").enumerated().map { index, item in
                 let t = try FileTable(item, name: "identity.providers[\(index + 1)]")
                 try t.unknown(["id", "name", "issuer", "client_id", "client_secret", "auth_method", "scopes",
-                               "personal_code_claim", "acr", "timeout_seconds"])
+                               "personal_code_claim", "residence_claim", "acr", "timeout_seconds"])
                 let id = try t.required("id")
                 let secret = try t.required("client_secret")
                 let method = try t.string("auth_method").map { text in
@@ -119,7 +119,7 @@ extension Parser where Value == [ProviderSettings] {
                 if let v = t.entries["timeout_seconds"] { timeout = try Parser<Double>.number(0.5...120).read(.file(v)) }
                 return ProviderSettings(id: id, name: try t.string("name"), issuer: try t.required("issuer"), clientID: try t.required("client_id"),
                                         clientSecret: secret, authMethod: method, scopes: scopes, personalCodeClaim: try t.string("personal_code_claim"),
-                                        acrLevels: acr, timeout: timeout)
+                                        residenceClaim: try t.string("residence_claim"), acrLevels: acr, timeout: timeout)
             }
         }
     }

@@ -198,3 +198,20 @@ extension Parser where Value == TimeZone {
         return zone
     }
 }
+
+extension Parser where Value == [String: Int] {
+    /// A table of district code = residents (a whole number, 1 to 100 million).
+    static let populations = Parser { raw in
+        guard case .file(.table(let entries)) = raw else {
+            throw SettingProblem("expected a table of district code = residents, e.g. { D1 = 12500 } (in the file only)")
+        }
+        var out: [String: Int] = [:]
+        for (code, value) in entries {
+            guard case .integer(let n) = value, (1...100_000_000).contains(n) else {
+                throw SettingProblem("\(code): residents must be a whole number from 1 to 100000000, found \(value.kind)")
+            }
+            out[code] = n
+        }
+        return out
+    }
+}

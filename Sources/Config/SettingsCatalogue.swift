@@ -10,7 +10,7 @@ extension Setting {
     /// are the modules' own (what `Settings()` holds); this table only says how each is named,
     /// read and shown.
     public static var catalogue: [Setting] {
-        municipality + server + storage + map + intake + planning + petitions + limits + smtp + identity + [
+        municipality + populations + server + storage + map + intake + planning + petitions + limits + smtp + identity + [
             Setting("wms.extra_epsg", \.wmsExtraEPSG, .epsgCodes, aliases: ["MIESTAS_WMS_EXTRA_EPSG"],
                     help: "EPSG codes the WMS offers besides EPSG:4326, CRS:84, EPSG:3857 and EPSG:3346, e.g. [25832, 32634].",
                     show: { $0.isEmpty ? "[]" : "[" + $0.map(String.init).joined(separator: ", ") + "]" }),
@@ -135,6 +135,12 @@ extension Setting {
                 },
                 help: "Thresholds for petitions about one district, by district code: { D1 = \"300/600\" } (response/council).",
                 show: { t in "{" + t.keys.sorted().map { "\($0) = \"\(t[$0]!.response)/\(t[$0]!.council)\"" }.joined(separator: ", ") + "}" }),
+    ]
+
+    static let populations: [Setting] = [
+        Setting("municipality.district_populations", \.petitions.districtPopulations, Parser<[String: Int]>.populations,
+                help: "Residents per district code, { D1 = 12500, D2 = 8300 }: petitions show signatures per 1,000 residents where known.",
+                show: { t in "{" + t.keys.sorted().map { "\($0) = \(t[$0]!)" }.joined(separator: ", ") + "}" }),
     ]
 
     static let limits: [Setting] = [

@@ -71,7 +71,8 @@ struct IDTokenCheck: Sendable {
             ?? [claims["given_name"]?.string, claims["family_name"]?.string].compactMap { $0 }.joined(separator: " ")
         return VerifiedClaims(subject: subject, level: level, acr: acr,
                               personalCode: settings.personalCodeClaim.flatMap { claims[$0]?.text },
-                              name: name.isEmpty ? nil : String(name.prefix(200)), email: claims["email"]?.string.map { String($0.prefix(254)) })
+                              name: name.isEmpty ? nil : String(name.prefix(200)), email: claims["email"]?.string.map { String($0.prefix(254)) },
+                              residence: settings.residenceClaim.flatMap { claims[$0]?.text }.flatMap { $0.isEmpty || $0.count > 100 ? nil : $0 })
     }
 
     /// `at_hash`: the left half of the access token's SHA-256, base64url (RS256 and ES256 both hash with SHA-256).
@@ -99,6 +100,8 @@ public struct VerifiedClaims: Sendable, Equatable {
     public var personalCode: String?
     public var name: String?
     public var email: String?
+    /// The resident's residence as the provider tells it (`residence_claim`), at most 100 characters.
+    public var residence: String? = nil
 }
 
 /// An ID token's payload as jwt-kit hands it over after checking the signature: every claim,

@@ -108,6 +108,10 @@ public struct ProviderSettings: Sendable {
     public var scopes: [String]
     /// The ID token's claim holding the national personal code (e.g. `pid`), if the provider gives one.
     public var personalCodeClaim: String?
+    /// The ID token's claim holding where the resident lives, as a district code of this
+    /// municipality (or a code no district has: then the resident lives elsewhere), if the
+    /// provider tells it. Petitions place such signers in that district.
+    public var residenceClaim: String?
     /// The provider's `acr` values and the eIDAS level each stands for. A token whose `acr` is
     /// missing or not listed counts as `low`.
     public var acrLevels: [String: AssuranceLevel]
@@ -116,9 +120,11 @@ public struct ProviderSettings: Sendable {
 
     public init(id: String, name: String? = nil, issuer: String, clientID: String, clientSecret: String,
                 authMethod: ClientAuthMethod = .clientSecretBasic, scopes: [String] = ["openid", "profile", "email"],
-                personalCodeClaim: String? = nil, acrLevels: [String: AssuranceLevel] = [:], timeout: TimeInterval = 10) {
+                personalCodeClaim: String? = nil, residenceClaim: String? = nil, acrLevels: [String: AssuranceLevel] = [:],
+                timeout: TimeInterval = 10) {
         self.id = id; self.name = name ?? id; self.issuer = issuer; self.clientID = clientID; self.clientSecret = clientSecret
-        self.authMethod = authMethod; self.scopes = scopes; self.personalCodeClaim = personalCodeClaim; self.acrLevels = acrLevels
+        self.authMethod = authMethod; self.scopes = scopes; self.personalCodeClaim = personalCodeClaim; self.residenceClaim = residenceClaim
+        self.acrLevels = acrLevels
         self.timeout = timeout
     }
 

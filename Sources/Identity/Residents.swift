@@ -12,6 +12,9 @@ public struct ResidentSession: Sendable {
     public var offeredEmail: String?
     /// For the provider's sign-out.
     public var idToken: String?
+    /// Where the provider says the resident lives (its `residence_claim`, e.g. a district code), if
+    /// it tells; kept only inside the session, like the offered name.
+    public var residence: String?
 }
 
 /// Residents' accounts and sessions: made from a verified sign-in, known by (issuer, sub); the
@@ -27,7 +30,7 @@ public struct Residents: Sendable {
         digest = settings.personalCodeSecret.map(PersonalCodeDigest.init(secret:))
     }
 
-    private struct SealedSession: Codable { var idToken: String; var name: String?; var email: String? }
+    private struct SealedSession: Codable { var idToken: String; var name: String?; var email: String?; var residence: String? }
     private static let sessionPurpose = "miestas resident session"
 
     /// Signs the resident in: their record (added when new, the personal code's digest updated)
@@ -45,14 +48,16 @@ public struct Residents: Sendable {
                 let contact = ResidentContact(name: name, email: email, notifyStatusChanges: resident.notifyStatusChanges, language: resident.language)
                 resident = try await store.updateResidentContact(id: resident.id, contact, at: now) ?? resident
             }
-            let sealed = Secrets.seal(SealedSession(idToken: signIn.idToken, name: signIn.claims.name, email: signIn.claims.email),
+            let sealed = Secrets.seal(SealedSession(idToken: signIn.idToken, name: signIn.claims.name, email: signIn.claims.email,
+                                                     residence: signIn.claims.residence),
                                       under: cookie, purpose: Self.sessionPurpose)
             let expires = now.addingTimeInterval(settings.sessionLifetime)
             try await store.storeResidentSession(ResidentSessionRecord(tokenHash: Secrets.sha256(cookie), residentId: resident.id,
                                                                        provider: signIn.provider, level: signIn.claims.level.rawValue,
                                                                        createdAt: now, expiresAt: expires, sealed: sealed))
             return (cookie, ResidentSession(resident: resident, provider: signIn.provider, level: signIn.claims.level, expiresAt: expires,
-                                            offeredName: signIn.claims.name, offeredEmail: signIn.claims.email, idToken: signIn.idToken))
+                                            offeredName: signIn.claims.name, offeredEmail: signIn.claims.email, idToken: signIn.idToken,
+                                            residence: signIn.claims.residence))
         } catch { throw .unavailable(error.description) }
     }
 
@@ -64,7 +69,8 @@ public struct Residents: Sendable {
         guard let (record, resident) = found else { return nil }
         let sealed = Secrets.open(record.sealed, under: cookie, purpose: Self.sessionPurpose, as: SealedSession.self)
         return ResidentSession(resident: resident, provider: record.provider, level: AssuranceLevel(rawValue: record.level) ?? .low,
-                               expiresAt: record.expiresAt, offeredName: sealed?.name, offeredEmail: sealed?.email, idToken: sealed?.idToken)
+                               expiresAt: record.expiresAt, offeredName: sealed?.name, offeredEmail: sealed?.email, idToken: sealed?.idToken,
+                               residence: sealed?.residence)
     }
 
     /// Ends the session; answers its provider and ID token for the provider's sign-out.

@@ -20,6 +20,9 @@ public struct PetitionSettings: Sendable, Hashable {
     public var thresholds = PetitionThresholds(response: 1000, council: 2000)
     /// Thresholds for petitions about one district, by district code.
     public var districtThresholds: [String: PetitionThresholds] = [:]
+    /// Residents per district code (`municipality.district_populations`): signatures per 1,000
+    /// residents where known.
+    public var districtPopulations: [String: Int] = [:]
     /// Text limits, in characters.
     public var maximumTitle = 200
     public var maximumText = 10_000

@@ -18,6 +18,12 @@ public enum PetitionActor: Sendable, Hashable {
     }
 
     var residentId: Int64? { if case .resident(let id, _) = self { id } else { nil } }
+
+    /// Whether this is the petition's author (never, once the author's account is gone).
+    public func wrote(_ p: Petition) -> Bool {
+        guard let author = p.authorId, let id = residentId else { return false }
+        return author == id
+    }
     var isModerator: Bool { if case .moderator = self { true } else { false } }
 }
 
@@ -27,8 +33,10 @@ public struct PetitionView: Sendable, Hashable {
     public var sponsors: Int
     public var counts: PetitionSignatureCounts
     public var thresholds: PetitionThresholds
-    public var responseThresholdReached: Bool { counts.total >= thresholds.response }
-    public var councilThresholdReached: Bool { counts.total >= thresholds.council }
+    /// The signatures that count toward the thresholds (see `Petitions.counted`).
+    public var counted: Int { Petitions.counted(counts, district: petition.text.districtCode) }
+    public var responseThresholdReached: Bool { counted >= thresholds.response }
+    public var councilThresholdReached: Bool { counted >= thresholds.council }
 }
 
 /// E-petitions: the lifecycle and its rules, sponsors, signatures, moderation and answers, over
@@ -37,8 +45,14 @@ public struct PetitionView: Sendable, Hashable {
 public struct Petitions: Sendable {
     public let store: any PetitionStore
     public let settings: PetitionSettings
+    /// Writes the email that tells a subscriber of the answer (in their language); without one,
+    /// subscribers are not written to (a server without identity has none).
+    public let answerNotice: (@Sendable (Petition, PetitionSubscriber) -> NewOutboxMessage)?
 
-    public init(store: any PetitionStore, settings: PetitionSettings) { self.store = store; self.settings = settings }
+    public init(store: any PetitionStore, settings: PetitionSettings,
+                answerNotice: (@Sendable (Petition, PetitionSubscriber) -> NewOutboxMessage)? = nil) {
+        self.store = store; self.settings = settings; self.answerNotice = answerNotice
+    }
 
     /// The key that makes one person one signer: the HMAC of the personal code when the provider
     /// told it (the same through every provider), else the resident's own id.
@@ -106,7 +120,7 @@ public struct Petitions: Sendable {
     /// needed); from collecting sponsors to moderation once enough have sponsored it.
     public func submit(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
         guard let p = try await load(id, at: now) else { throw .notFound }
-        guard actor.residentId == p.authorId else {
+        guard actor.wrote(p) else {
             if p.state == .draft, !actor.isModerator { throw .notFound }
             throw .forbidden("only the petition's author may submit it")
         }
@@ -130,7 +144,7 @@ public struct Petitions: Sendable {
     public func sponsor(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Int {
         guard case .resident(let residentId, let key) = actor else { throw .forbidden("sponsors are residents") }
         guard let p = try await load(id, at: now) else { throw .notFound }
-        guard p.authorId != residentId else { throw .refused("the author cannot sponsor their own petition") }
+        guard !actor.wrote(p) else { throw .refused("the author cannot sponsor their own petition") }
         let outcome: PetitionSigningOutcome
         do { outcome = try await store.addSponsor(petitionId: id, residentId: residentId, signerKey: key, at: now) } catch { throw .store(error) }
         switch outcome {
@@ -174,24 +188,93 @@ public struct Petitions: Sendable {
     }
 
     /// The municipality's answer: to a closed petition, or to an open one that reached the
-    /// response threshold (which closes it).
-    public func answer(id: Int64, text answerText: String, decision: PetitionDecision, date day: String, by actor: PetitionActor,
-                       at now: Date = Date()) async throws(PetitionError) -> Petition {
+    /// response threshold (which closes it). Subscribers with a kept email are written to in the
+    /// same transaction.
+    public func answer(id: Int64, text answerText: String, decision: PetitionDecision, date day: String, documentURL: String? = nil,
+                       by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
         let answerText = try text(answerText, "text", max: settings.maximumText)
         guard Self.isDay(day) else { throw .invalid("date: write the decision's date as YYYY-MM-DD") }
+        let document = try Self.documentURL(documentURL)
         guard let p = try await load(id, at: now) else { throw .notFound }
         if p.state == .open {
             let counts: PetitionSignatureCounts
             do { counts = try await store.signatureCounts(petitionId: id) } catch { throw .store(error) }
             let needed = settings.thresholds(district: p.text.districtCode).response
-            guard counts.total >= needed else {
-                throw .refused("an open petition is answered once it has \(needed) signatures (it has \(counts.total)) or when it closes")
+            let counted = Self.counted(counts, district: p.text.districtCode)
+            guard counted >= needed else {
+                throw .refused("an open petition is answered once it has \(needed) signatures (it has \(counted)) or when it closes")
             }
         }
-        return try await move(id, .answer, by: actor, at: now, moderatorOnly: true) { p in
+        return try await move(id, .answer, by: actor, at: now, moderatorOnly: true, notice: answerNotice) { p in
             if p.closedAt == nil { p.closedAt = now }
-            p.answer = PetitionAnswer(text: answerText, decision: decision, date: day, publishedAt: now)
+            p.answer = PetitionAnswer(text: answerText, decision: decision, date: day, publishedAt: now, documentURL: document)
         }
+    }
+
+    /// The answer's document: an absolute http or https address of at most 2,000 characters.
+    static func documentURL(_ s: String?) throws(PetitionError) -> String? {
+        guard let s = s?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty else { return nil }
+        guard s.count <= 2_000, !hasNul(s), let url = URL(string: s), let scheme = url.scheme?.lowercased(),
+              scheme == "https" || scheme == "http", url.host?.isEmpty == false else {
+            throw .invalid("document: the address (http or https, at most 2,000 characters) of the published decision")
+        }
+        return s
+    }
+
+    /// The signatures that count toward a petition's thresholds. A petition about one district
+    /// counts only that district's residents where the identity provider told the residence;
+    /// a signature whose district came from an address the signer placed (or none) counts, as
+    /// nothing better is known of it. A petition of the whole municipality counts every one.
+    public static func counted(_ counts: PetitionSignatureCounts, district: String?) -> Int {
+        guard let district else { return counts.total }
+        let toldElsewhere = counts.providerResidences.reduce(0) { $0 + ($1.key == district ? 0 : $1.value) }
+        return counts.total - toldElsewhere
+    }
+
+    // MARK: Answer notices
+
+    /// Asks for an email when the petition is answered. Needs an email the resident agreed to
+    /// keep (on /me); answers the token that names the subscription in the notice's link.
+    public func subscribe(id: Int64, by actor: PetitionActor, email: String?, at now: Date = Date()) async throws(PetitionError) -> String {
+        guard let residentId = actor.residentId else { throw .forbidden("notices of the answer are for residents") }
+        guard let email, !email.isEmpty else {
+            throw .refused("keep an email address on your page (/me) first: the answer is sent there")
+        }
+        let p = try await petition(id: id, for: actor, at: now)
+        guard ![.answered, .rejected, .hidden, .withdrawn].contains(p.state) else {
+            throw .refused("a petition that is \(p.state.rawValue) will not be answered, so there is nothing to wait for")
+        }
+        do { return try await store.subscribe(petitionId: id, residentId: residentId, token: Self.newToken(), at: now) }
+        catch { throw .store(error) }
+    }
+
+    public func isSubscribed(id: Int64, by actor: PetitionActor) async throws(PetitionError) -> Bool {
+        guard let residentId = actor.residentId else { return false }
+        do { return try await store.isSubscribed(petitionId: id, residentId: residentId) } catch { throw .store(error) }
+    }
+
+    /// Ends the subscription the notice's link names (the page behind the link asks first, with
+    /// a button: mail scanners open links, and must not end anything).
+    public func unsubscribe(token: String) async throws(PetitionError) -> PetitionSubscriber {
+        guard token.count <= 100, let s = try await subscription(token: token) else { throw .notFound }
+        do { _ = try await store.unsubscribe(petitionId: s.petitionId, residentId: s.residentId) } catch { throw .store(error) }
+        return s
+    }
+
+    public func subscription(token: String) async throws(PetitionError) -> PetitionSubscriber? {
+        guard !token.isEmpty, token.count <= 100 else { return nil }
+        do { return try await store.subscription(token: token) } catch { throw .store(error) }
+    }
+
+    public func unsubscribe(id: Int64, by actor: PetitionActor) async throws(PetitionError) -> Bool {
+        guard let residentId = actor.residentId else { throw .forbidden("notices of the answer are for residents") }
+        do { return try await store.unsubscribe(petitionId: id, residentId: residentId) } catch { throw .store(error) }
+    }
+
+    /// 128 random bits, URL-safe.
+    static func newToken() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(g.next() as UInt64, radix: 16).leftPadded(16) }.joined()
     }
 
     /// Signatures per hour, for spotting bursts.
@@ -221,7 +304,9 @@ public struct Petitions: Sendable {
     // MARK: Signers
 
     /// Signs for the resident, once per person (by signer key), while the petition is open.
-    public func sign(id: Int64, by actor: PetitionActor, district: String?, publicName: String?, at now: Date = Date()) async throws(PetitionError) {
+    /// `residenceFromProvider`: `district` is the residence the identity provider told (see `counted`).
+    public func sign(id: Int64, by actor: PetitionActor, district: String?, publicName: String?, residenceFromProvider: Bool = false,
+                     at now: Date = Date()) async throws(PetitionError) {
         guard case .resident(let residentId, let key) = actor else { throw .forbidden("signatures are residents'") }
         var name = publicName?.trimmingCharacters(in: .whitespacesAndNewlines)
         if name?.isEmpty ?? false { name = nil }
@@ -230,7 +315,7 @@ public struct Petitions: Sendable {
         let outcome: PetitionSigningOutcome
         do {
             outcome = try await store.sign(NewPetitionSignature(petitionId: id, residentId: residentId, signerKey: key, districtCode: district,
-                                                                publicName: name, at: now))
+                                                                publicName: name, at: now, residenceFromProvider: residenceFromProvider))
         } catch { throw .store(error) }
         switch outcome {
         case .added: return
@@ -262,7 +347,7 @@ public struct Petitions: Sendable {
 
     func mayManage(_ p: Petition, _ actor: PetitionActor?) -> Bool {
         guard let actor else { return false }
-        return actor.isModerator || actor.residentId == p.authorId
+        return actor.isModerator || actor.wrote(p)
     }
 
     /// Reads a petition and closes it by the clock when its time is up (audited as "system").
@@ -284,10 +369,11 @@ public struct Petitions: Sendable {
 
     /// Applies `move` to the petition if its state and the actor allow it, audited, in one write.
     func move(_ id: Int64, _ move: PetitionMove, by actor: PetitionActor, at now: Date, authorOnly: Bool = false,
-              moderatorOnly: Bool = false, _ change: (inout Petition) -> Void) async throws(PetitionError) -> Petition {
+              moderatorOnly: Bool = false, notice: (@Sendable (Petition, PetitionSubscriber) -> NewOutboxMessage)? = nil,
+              _ change: (inout Petition) -> Void) async throws(PetitionError) -> Petition {
         guard let p = try await load(id, at: now) else { throw .notFound }
         if authorOnly {
-            guard actor.residentId == p.authorId else {
+            guard actor.wrote(p) else {
                 if p.state == .draft, !actor.isModerator { throw .notFound }
                 throw .forbidden("only the petition's author may do this")
             }
@@ -303,7 +389,14 @@ public struct Petitions: Sendable {
                                 after: .object(["state": .string(next.state.rawValue), "reason": next.publicReason.map(JSONValue.string) ?? .null]),
                                 at: now)
         let saved: Petition?
-        do { saved = try await store.updatePetition(next, expectedRevision: p.revision, audit: [audit]) } catch { throw .store(error) }
+        do {
+            if let notice {
+                let written = next
+                saved = try await store.updatePetition(next, expectedRevision: p.revision, audit: [audit]) { notice(written, $0) }
+            } else {
+                saved = try await store.updatePetition(next, expectedRevision: p.revision, audit: [audit])
+            }
+        } catch { throw .store(error) }
         guard let saved else { throw .refused("the petition changed meanwhile: read it again and retry") }
         return saved
     }
@@ -344,4 +437,8 @@ public struct Petitions: Sendable {
               let m = Int(parts[1]), let d = Int(parts[2]) else { return false }
         return (1...12).contains(m) && (1...31).contains(d)
     }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

@@ -78,7 +78,13 @@ public struct AppServices: Sendable {
                                        locale: settings.web.defaultLanguage, publicURL: publicURL, time: time)
         self.consultations = Consultations(store: store, users: store, media: media, settings: planning)
         self.accounts = StaffAccounts(store: store)
-        self.petitions = Petitions(store: store, settings: settings.petitions)
+        // The answer's emails to subscribers: residents subscribe, so only with identity configured.
+        let petitionNotices = settings.identity.flatMap { identity in
+            try? PetitionNotices(folder: settings.web.folder, siteURL: publicURL ?? identity.afterSignOutURI)
+        }
+        var answerNotice: (@Sendable (Petition, PetitionSubscriber) -> NewOutboxMessage)?
+        if let petitionNotices { answerNotice = { petitionNotices.answered($0, $1) } }
+        self.petitions = Petitions(store: store, settings: settings.petitions, answerNotice: answerNotice)
         self.identity = settings.identity.map { IdentityServices(settings: $0, store: store) }
         notices = settings.identity.flatMap { identity in
             try? StatusNotices(folder: settings.web.folder, store: store, services: intake.services,

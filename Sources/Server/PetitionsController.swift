@@ -45,6 +45,8 @@ struct PetitionsController: Sendable {
         router.get("api/petitions/:id/districts.csv") { request, context in try await districts(request, context, csv: true) }
         router.get("api/petitions/:id/velocity") { request, context in try await velocity(request, context) }
         router.post("api/petitions/:id/invalidations") { request, context in try await invalidate(request, context) }
+        router.post("api/petitions/:id/subscription") { request, context in try await subscribe(request, context) }
+        router.delete("api/petitions/:id/subscription") { request, context in try await unsubscribe(request, context) }
         router.get("feeds/petitions.atom") { request, _ in try await feed(request) }
     }
 
@@ -97,6 +99,7 @@ struct PetitionsController: Sendable {
             json.my_signature = PetitionSignatureJSON(signed_at: isoTime(mine.signedAt), district: mine.districtCode, public_name: mine.publicName,
                                               invalidated: mine.invalidatedAt != nil)
         }
+        if case .resident? = actor { json.notify_answer = try await run { try await petitions.isSubscribed(id: id, by: actor!) } }
         var response = jsonResponse(json)
         response.headers[.cacheControl] = "no-store"
         return response
@@ -152,16 +155,25 @@ struct PetitionsController: Sendable {
         guard let decision = PetitionDecision(rawValue: input.decision) else {
             throw Problem(.badRequest, "decision: one of \(PetitionDecision.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let p = try await run { try await petitions.answer(id: id, text: input.text, decision: decision, date: input.date, by: actor) }
+        let p = try await run {
+            try await petitions.answer(id: id, text: input.text, decision: decision, date: input.date, documentURL: input.document, by: actor)
+        }
         return jsonResponse(PetitionJSON(p, for: actor, view: nil))
     }
 
     func sign(_ request: Request, _ context: ClientRequestContext) async throws -> Response {
         let id = try id(context)
-        let actor = try await resident(request, .petitionSign)
+        let (actor, session) = try await residentSession(request, .petitionSign)
         let input = try await decode(PetitionSignatureInput.self, request, emptyAllowed: true)
+        if input.notify_answer == true, session.resident.email == nil {
+            throw Problem(.conflict, "keep an email address on your page (/me) first: the answer is sent there")
+        }
         var district: String?
-        if let l = input.location {
+        // Where the provider tells the residence, it places the signer, not an address given.
+        let residence = session.residence.map { told in locator.districts.contains { $0.code == told } ? told : nil }
+        if let residence {
+            district = residence
+        } else if let l = input.location {
             guard l.longitude.isFinite, l.latitude.isFinite, (-180...180).contains(l.longitude), (-90...90).contains(l.latitude) else {
                 throw Problem(.badRequest, "location: longitude -180..180 and latitude -90..90")
             }
@@ -171,10 +183,18 @@ struct PetitionsController: Sendable {
             district = found.code
         }
         try limit(request, context)
-        try await run { try await petitions.sign(id: id, by: actor, district: district, publicName: input.public_name) }
+        try await run {
+            try await petitions.sign(id: id, by: actor, district: district, publicName: input.public_name, residenceFromProvider: residence != nil)
+        }
+        var subscribed = false
+        if input.notify_answer == true {
+            _ = try await run { try await petitions.subscribe(id: id, by: actor, email: session.resident.email) }
+            subscribed = true
+        }
         let view = try await run { try await petitions.view(id: id, for: actor) }
         return jsonResponse(["signed": JSONScalar.bool(true), "district": district.map(JSONScalar.string) ?? .null,
-                             "signature_count": .int(view.counts.total)], status: .created)
+                             "district_source": residence != nil ? .string("provider") : district != nil ? .string("address") : .null,
+                             "notify_answer": .bool(subscribed), "signature_count": .int(view.counts.total)], status: .created)
     }
 
     func withdrawSignature(_ request: Request, _ context: ClientRequestContext) async throws -> Response {
@@ -188,14 +208,14 @@ struct PetitionsController: Sendable {
         let id = try id(context)
         let actor = try await optionalActor(request)
         let view = try await run { try await petitions.view(id: id, for: actor) }
-        let names = Dictionary(locator.districts.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
-        var codes = Set(view.counts.byDistrict.keys)
-        codes.formUnion(names.keys)
-        let rows = codes.sorted().map { PetitionDistrictCountJSON(code: $0, name: names[$0], signatures: view.counts.byDistrict[$0] ?? 0) }
+        let rows = petitions.districtFigures(view.counts, districts: locator.districts.map { ($0.code, $0.name) })
+            .map(PetitionDistrictCountJSON.init)
         if csv {
-            var text = CSV.line(["district_code", "district_name", "signatures"]) + "\r\n"
-            for r in rows { text += CSV.line([r.code, r.name ?? "", String(r.signatures)]) + "\r\n" }
-            text += CSV.line(["", "(no district given)", String(view.counts.withoutDistrict)]) + "\r\n"
+            var text = CSV.line(["district_code", "district_name", "signatures", "population", "per_1000"]) + "\r\n"
+            for r in rows {
+                text += CSV.line([r.code, r.name ?? "", String(r.signatures), r.population.map(String.init) ?? "", r.per_1000.map(PetitionDistrictCountJSON.show) ?? ""]) + "\r\n"
+            }
+            text += CSV.line(["", "(no district given)", String(view.counts.withoutDistrict), "", ""]) + "\r\n"
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"petition-\(id)-districts.csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -222,6 +242,21 @@ struct PetitionsController: Sendable {
         let n = try await run { try await petitions.invalidate(id: id, from: from, to: to, district: input.district, reason: input.reason, by: actor) }
         let view = try await run { try await petitions.view(id: id, for: actor) }
         return jsonResponse(["invalidated": JSONScalar.int(n), "signature_count": .int(view.counts.total)])
+    }
+
+    /// `POST /api/petitions/{id}/subscription`: email me the answer (to the email kept on /me).
+    func subscribe(_ request: Request, _ context: ClientRequestContext) async throws -> Response {
+        let id = try id(context)
+        let (actor, session) = try await residentSession(request, .petitionSign)
+        _ = try await run { try await petitions.subscribe(id: id, by: actor, email: session.resident.email) }
+        return jsonResponse(["petition_id": JSONScalar.int(Int(id)), "notify_answer": .bool(true), "email": .string(session.resident.email ?? "")])
+    }
+
+    func unsubscribe(_ request: Request, _ context: ClientRequestContext) async throws -> Response {
+        let id = try id(context)
+        let actor = try await resident(request, .petitionSign)
+        _ = try await run { try await petitions.unsubscribe(id: id, by: actor) }
+        return Response(status: .noContent)
     }
 
     /// `GET /feeds/petitions.atom`: petitions opened for signatures and answers published, newest first.
@@ -255,12 +290,17 @@ struct PetitionsController: Sendable {
 
     /// A resident at the level `operation` needs (401 naming the level otherwise).
     func resident(_ request: Request, _ operation: IdentityOperation) async throws -> PetitionActor {
+        try await residentSession(request, operation).actor
+    }
+
+    /// The same, with the session (its kept email, the residence the provider told).
+    func residentSession(_ request: Request, _ operation: IdentityOperation) async throws -> (actor: PetitionActor, session: ResidentSession) {
         if StaffAuth.bearer(request) != nil, identity == nil || ResidentController.cookie(request, "miestas_resident") == nil {
             throw Problem(.forbidden, "staff tokens cannot write or sign petitions: residents do, signed in through an identity provider")
         }
         let session = try await ResidentController.resident(request, identity, for: operation)
-        return .resident(id: session.resident.id, signerKey: Petitions.signerKey(residentId: session.resident.id,
-                                                                                personalCodeDigest: session.resident.personalCodeDigest))
+        return (.resident(id: session.resident.id, signerKey: Petitions.signerKey(residentId: session.resident.id,
+                                                                                 personalCodeDigest: session.resident.personalCodeDigest)), session)
     }
 
     /// A staff member with the `moderator` or `admin` role.
@@ -351,13 +391,18 @@ struct PetitionInput: Decodable {
 }
 
 struct PetitionModerationInput: Decodable { var action: String; var code: String?; var reason: String? }
-struct PetitionAnswerInput: Decodable { var text: String; var decision: String; var date: String }
-struct PetitionSignatureInput: Decodable { var public_name: String?; var location: PetitionLocationInput? }
+struct PetitionAnswerInput: Decodable { var text: String; var decision: String; var date: String; var document: String? }
+struct PetitionSignatureInput: Decodable { var public_name: String?; var location: PetitionLocationInput?; var notify_answer: Bool? }
 struct PetitionInvalidationInput: Decodable { var from: String; var to: String; var district: String?; var reason: String }
 
 struct PetitionSignatureJSON: Encodable { var signed_at: String; var district: String?; var public_name: String?; var invalidated: Bool }
 struct PetitionLocationJSON: Encodable { var longitude: Double; var latitude: Double }
-struct PetitionAnswerJSON: Encodable { var text: String; var decision: String; var date: String; var published_at: String }
+struct PetitionAnswerJSON: Encodable {
+    var text: String; var decision: String; var date: String; var published_at: String; var document: String?
+    init(_ a: PetitionAnswer) {
+        text = a.text; decision = a.decision.rawValue; date = a.date; published_at = isoTime(a.publishedAt); document = a.documentURL
+    }
+}
 struct PetitionRejectionJSON: Encodable { var code: String; var reason: String? }
 
 struct PetitionJSON: Encodable {
@@ -381,17 +426,22 @@ struct PetitionJSON: Encodable {
     var sponsors: Int?
     var sponsors_needed: Int?
     var signature_count: Int?
+    /// The signatures that count toward the thresholds: a petition about one district leaves out
+    /// signers the identity provider places in another district.
+    var counted_signatures: Int?
     var response_threshold: Int?
     var council_threshold: Int?
     var response_threshold_reached: Bool?
     var council_threshold_reached: Bool?
     var my_signature: PetitionSignatureJSON?
+    /// For the resident asking: whether they asked for an email with the answer.
+    var notify_answer: Bool?
 
     /// A hidden petition's text is withheld from all but its author and moderators.
     init(_ p: Petition, for actor: PetitionActor?, view: PetitionView?) {
         id = p.id; state = p.state.rawValue
         let moderator: Bool = if case .moderator? = actor { true } else { false }
-        let author: Bool = if case .resident(let rid, _)? = actor { rid == p.authorId } else { false }
+        let author = actor?.wrote(p) ?? false
         mine = author
         if p.state != .hidden || moderator || author {
             title = p.text.title; change = p.text.change; reason = p.text.reason; act = p.text.act
@@ -402,9 +452,9 @@ struct PetitionJSON: Encodable {
         if p.state == .hidden { hidden_reason = p.publicReason }
         created_at = isoTime(p.createdAt); submitted_at = p.submittedAt.map(isoTime); opened_at = p.openedAt.map(isoTime)
         closes_at = p.closesAt.map(isoTime); closed_at = p.closedAt.map(isoTime)
-        answer = p.answer.map { PetitionAnswerJSON(text: $0.text, decision: $0.decision.rawValue, date: $0.date, published_at: isoTime($0.publishedAt)) }
+        answer = p.answer.map(PetitionAnswerJSON.init)
         if let view {
-            sponsors = view.sponsors; signature_count = view.counts.total
+            sponsors = view.sponsors; signature_count = view.counts.total; counted_signatures = view.counted
             response_threshold = view.thresholds.response; council_threshold = view.thresholds.council
             response_threshold_reached = view.responseThresholdReached; council_threshold_reached = view.councilThresholdReached
         }
@@ -412,7 +462,14 @@ struct PetitionJSON: Encodable {
 }
 
 struct PetitionList: Encodable { var count: Int; var petitions: [PetitionJSON] }
-struct PetitionDistrictCountJSON: Encodable { var code: String; var name: String?; var signatures: Int }
+struct PetitionDistrictCountJSON: Encodable {
+    var code: String; var name: String?; var signatures: Int; var population: Int?; var per_1000: Double?
+    init(_ f: PetitionDistrictFigure) {
+        code = f.code; name = f.name; signatures = f.signatures; population = f.population
+        per_1000 = f.perThousand.map { ($0 * 100).rounded() / 100 }
+    }
+    static func show(_ v: Double) -> String { String(format: "%.2f", v) }
+}
 struct PetitionDistrictCounts: Encodable {
     var petition_id: Int64; var total: Int; var without_district: Int; var invalidated: Int; var districts: [PetitionDistrictCountJSON]
 }

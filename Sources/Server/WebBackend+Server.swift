@@ -24,7 +24,7 @@ extension AppServices {
                            DistrictHotspot(reports: h.count, services: h.dominantServices.map { (clusters.serviceCode($0.service), $0.count) },
                                            latitude: h.centroid.y, longitude: h.centroid.x)
                        } ?? []
-                   }, formKey: formKey, identity: identity)
+                   }, formKey: formKey, identity: identity, petitions: petitions)
     }
 
     /// After a status change: the clusters filter by status, the tiles that show the report, and

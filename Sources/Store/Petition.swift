@@ -56,8 +56,10 @@ public struct PetitionAnswer: Sendable, Hashable {
     /// The date of the decision (a day, as the document gives it: YYYY-MM-DD).
     public var date: String
     public var publishedAt: Date
-    public init(text: String, decision: PetitionDecision, date: String, publishedAt: Date) {
-        self.text = text; self.decision = decision; self.date = date; self.publishedAt = publishedAt
+    /// Where the decision's document is published (an http or https address), if given.
+    public var documentURL: String?
+    public init(text: String, decision: PetitionDecision, date: String, publishedAt: Date, documentURL: String? = nil) {
+        self.text = text; self.decision = decision; self.date = date; self.publishedAt = publishedAt; self.documentURL = documentURL
     }
 }
 
@@ -65,8 +67,8 @@ public struct PetitionAnswer: Sendable, Hashable {
 /// `Petitions` on the next read.
 public struct Petition: Sendable, Hashable, Identifiable {
     public var id: Int64
-    /// The resident who wrote it.
-    public var authorId: Int64
+    /// The resident who wrote it; nil once they deleted their account (the petition stays).
+    public var authorId: Int64?
     public var text: PetitionText
     public var state: PetitionState
     public var rejectionCode: PetitionRejectionCode?
@@ -82,7 +84,7 @@ public struct Petition: Sendable, Hashable, Identifiable {
     public var revision: Int
     public var updatedAt: Date
 
-    public init(id: Int64, authorId: Int64, text: PetitionText, state: PetitionState, rejectionCode: PetitionRejectionCode? = nil,
+    public init(id: Int64, authorId: Int64?, text: PetitionText, state: PetitionState, rejectionCode: PetitionRejectionCode? = nil,
                 publicReason: String? = nil, createdAt: Date, submittedAt: Date? = nil, openedAt: Date? = nil, closesAt: Date? = nil,
                 closedAt: Date? = nil, answer: PetitionAnswer? = nil, revision: Int = 1, updatedAt: Date) {
         self.id = id; self.authorId = authorId; self.text = text; self.state = state; self.rejectionCode = rejectionCode
@@ -103,10 +105,14 @@ public struct NewPetitionSignature: Sendable, Hashable {
     /// Shown publicly only when the signer chose to.
     public var publicName: String?
     public var at: Date
+    /// The district is the residence the identity provider told (not an address the signer
+    /// placed): a petition about one district counts such a signature only if it is that district.
+    public var residenceFromProvider: Bool
 
-    public init(petitionId: Int64, residentId: Int64, signerKey: String, districtCode: String?, publicName: String?, at: Date) {
+    public init(petitionId: Int64, residentId: Int64, signerKey: String, districtCode: String?, publicName: String?, at: Date,
+                residenceFromProvider: Bool = false) {
         self.petitionId = petitionId; self.residentId = residentId; self.signerKey = signerKey; self.districtCode = districtCode
-        self.publicName = publicName; self.at = at
+        self.publicName = publicName; self.at = at; self.residenceFromProvider = residenceFromProvider
     }
 }
 
@@ -133,8 +139,22 @@ public struct PetitionSignatureCounts: Sendable, Hashable {
     public var byDistrict: [String: Int]
     public var withoutDistrict: Int
     public var invalidated: Int
-    public init(total: Int = 0, byDistrict: [String: Int] = [:], withoutDistrict: Int = 0, invalidated: Int = 0) {
+    /// Of the valid signatures, those whose district is the residence the provider told, per
+    /// district ("" for a residence outside every district).
+    public var providerResidences: [String: Int]
+    public init(total: Int = 0, byDistrict: [String: Int] = [:], withoutDistrict: Int = 0, invalidated: Int = 0,
+                providerResidences: [String: Int] = [:]) {
         self.total = total; self.byDistrict = byDistrict; self.withoutDistrict = withoutDistrict; self.invalidated = invalidated
+        self.providerResidences = providerResidences
+    }
+}
+
+extension PetitionSignatureCounts {
+    /// Adds `n` valid signatures of one district (nil: none given) as a store's count reads them.
+    public mutating func add(district: String?, providerResidence: Bool, _ n: Int) {
+        total += n
+        if let district { byDistrict[district, default: 0] += n } else { withoutDistrict += n }
+        if providerResidence { providerResidences[district ?? "", default: 0] += n }
     }
 }
 
@@ -154,6 +174,19 @@ public enum PetitionSigningOutcome: Sendable, Hashable {
     /// The petition is not in the state the write needs (or is past its closing time).
     case wrongState
     case unknownPetition
+}
+
+/// A resident who asked to be told of the answer; `token` names the subscription in the link of
+/// the notice (a page with a button ends it).
+public struct PetitionSubscriber: Sendable, Hashable {
+    public var petitionId: Int64
+    public var residentId: Int64
+    public var email: String
+    public var language: String?
+    public var token: String
+    public init(petitionId: Int64, residentId: Int64, email: String, language: String?, token: String) {
+        self.petitionId = petitionId; self.residentId = residentId; self.email = email; self.language = language; self.token = token
+    }
 }
 
 /// Which filters a list of petitions takes.
@@ -178,6 +211,19 @@ public protocol PetitionStore: Sendable {
     /// Writes `petition` (text, state and dates) when its stored revision is still
     /// `expectedRevision`, and answers it with the next revision; nil when another write was first.
     func updatePetition(_ petition: Petition, expectedRevision: Int, audit: [AuditRecord]) async throws(StoreError) -> Petition?
+    /// The same, and in the same transaction one outbox message per subscriber with a kept
+    /// email, written by `notice` (the answer's notices: none is lost or sent for a lost write).
+    func updatePetition(_ petition: Petition, expectedRevision: Int, audit: [AuditRecord],
+                        notice: @escaping @Sendable (PetitionSubscriber) -> NewOutboxMessage) async throws(StoreError) -> Petition?
+
+    /// Asks for the answer by email (the resident's kept email at the time of the answer); answers
+    /// the subscription's token (the existing one when asked before).
+    func subscribe(petitionId: Int64, residentId: Int64, token: String, at: Date) async throws(StoreError) -> String
+    /// The subscription named by `token`, with the resident's email as kept now ("" when none).
+    func subscription(token: String) async throws(StoreError) -> PetitionSubscriber?
+    func isSubscribed(petitionId: Int64, residentId: Int64) async throws(StoreError) -> Bool
+    /// Ends a subscription; false when there was none.
+    func unsubscribe(petitionId: Int64, residentId: Int64) async throws(StoreError) -> Bool
 
     /// Adds a sponsor while the petition is `collecting_sponsors`.
     func addSponsor(petitionId: Int64, residentId: Int64, signerKey: String, at: Date) async throws(StoreError) -> PetitionSigningOutcome

@@ -22,7 +22,7 @@ public struct StatusNotices: Sendable {
     public func statusChanged(_ report: Report, at now: Date = Date()) async throws(StoreError) {
         guard let residentId = report.details.residentId, let resident = try await store.resident(id: residentId),
               resident.notifyStatusChanges, let email = resident.email else { return }
-        let (subject, body) = text(report, language: Language(rawValue: resident.language ?? "") ?? .lt)
+        let (subject, body) = text(report, language: resident.language.map(Language.init(rawValue:)) ?? .lt)
         try await store.enqueueResidentNotice(residentId: residentId, recipient: email, subject: subject, body: body, at: now)
     }
 

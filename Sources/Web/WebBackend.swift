@@ -2,6 +2,7 @@ import Districts
 import Foundation
 import Hummingbird
 import Identity
+import Petitions
 import Planning
 import RateLimits
 import Reports
@@ -55,18 +56,22 @@ public struct WebBackend: Sendable {
     /// Residents' sign-in through OpenID Connect providers; nil when none is configured (then
     /// the pages have no resident sign-in, and staff sign in with passwords only).
     public var identity: IdentityServices?
+    /// E-petitions: the same rules the JSON API applies.
+    public var petitions: Petitions?
 
     public init(store: any MiestasStore, intake: Intake, consultations: Consultations, accounts: StaffAccounts, districts: [District],
                 settings: WebSettings, time: LocalTime, limits: ClientLimits, readForm: @escaping @Sendable (Request, Int) async throws -> WebForm,
                 reportChanged: @escaping @Sendable (Report) -> Void, plansChanged: @escaping @Sendable () -> Void,
                 rateLimited: @escaping @Sendable (LimitedWrite) -> Void = { _ in }, honeypot: @escaping @Sendable (String) -> Void = { _ in },
                 hotspots: @escaping @Sendable (String, Date) -> [DistrictHotspot],
-                formKey: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }, identity: IdentityServices? = nil) {
+                formKey: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }, identity: IdentityServices? = nil,
+                petitions: Petitions? = nil) {
         self.formKey = formKey
         self.store = store; self.intake = intake; self.consultations = consultations; self.accounts = accounts
         self.districts = districts; self.settings = settings; self.time = time; self.limits = limits; self.readForm = readForm
         self.reportChanged = reportChanged; self.plansChanged = plansChanged; self.hotspots = hotspots
         self.rateLimited = rateLimited; self.honeypot = honeypot; self.identity = identity
+        self.petitions = petitions
     }
 }
 

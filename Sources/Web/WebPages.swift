@@ -35,6 +35,7 @@ public struct WebPages: Sendable {
         web.registerPublic(on: router)
         web.registerStaff(on: router)
         web.registerResidents(on: router)
+        web.registerPetitionNotices(on: router)
     }
 
     public init(backend: WebBackend) throws {

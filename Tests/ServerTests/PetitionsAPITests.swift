@@ -23,12 +23,20 @@ import Testing
         let tokens: [String: String]
 
         /// A resident's session cookie: signed in through `provider` ("a" or "b") at `level`.
-        func resident(_ subject: String, provider: String = "a", code: String?, level: AssuranceLevel = .substantial) async throws -> String {
+        /// `keptEmail`: the resident agreed to keep it (on /me); `residence`: the provider tells it.
+        func resident(_ subject: String, provider: String = "a", code: String?, level: AssuranceLevel = .substantial,
+                      keptEmail: String? = nil, language: String? = nil, residence: String? = nil) async throws -> String {
             let identity = try #require(services.identity)
             let signIn = VerifiedSignIn(provider: provider, issuer: "https://\(provider).example",
-                                        claims: VerifiedClaims(subject: subject, level: level, acr: nil, personalCode: code, name: nil, email: nil),
+                                        claims: VerifiedClaims(subject: subject, level: level, acr: nil, personalCode: code, name: nil,
+                                                               email: keptEmail, residence: residence),
                                         idToken: "t", purpose: .resident, requestedLevel: level, next: "/")
-            return try await identity.residents.startSession(signIn).cookie
+            let (cookie, session) = try await identity.residents.startSession(signIn)
+            if keptEmail != nil || language != nil {
+                _ = try await store.updateResidentContact(id: session.resident.id, ResidentContact(name: nil, email: keptEmail,
+                                                          notifyStatusChanges: false, language: language), at: Date())
+            }
+            return cookie
         }
 
         func call(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, cookie: String? = nil, token: String? = nil,
@@ -172,7 +180,7 @@ import Testing
             #expect(rows.map { $0["code"] as? String } == ["D1", "D2"] && rows.map { $0["signatures"] as? Int } == [1, 1])
             r = try await f.call(client, .get, "/api/petitions/\(id)/districts.csv")
             #expect(r.headers[.contentType]?.hasPrefix("text/csv") == true)
-            #expect(String(buffer: r.body).contains("D2,Žirmūnai,1\r\n"))
+            #expect(String(buffer: r.body).contains("D2,Žirmūnai,1,,\r\n"), "no population configured: no per-1,000 figure")
 
             // Withdrawing a signature, and the moderator's velocity view and invalidation.
             #expect(try await f.call(client, .delete, "/api/petitions/\(id)/signatures/mine", cookie: twin).status == .noContent)

@@ -89,12 +89,15 @@ public enum StoreTables {
                                 ("rejection_code", .text), ("public_reason", .text), ("created_at", .integer), ("submitted_at", .integer),
                                 ("opened_at", .integer), ("closes_at", .integer), ("closed_at", .integer), ("answer_text", .text),
                                 ("answer_decision", .text), ("answer_date", .text), ("answered_at", .integer), ("revision", .integer),
-                                ("updated_at", .integer)]),
+                                ("updated_at", .integer), ("answer_document", .text)]),
         CopyTable("petition_sponsors", key: nil, [("petition_id", .integer), ("signer_key", .text), ("resident_id", .integer),
                                                   ("created_at", .integer)]),
         CopyTable("petition_signatures", [("id", .integer), ("petition_id", .integer), ("signer_key", .text), ("resident_id", .integer),
                                           ("district_code", .text), ("public_name", .text), ("signed_at", .integer),
-                                          ("invalidated_at", .integer), ("invalidation_reason", .text)]),
+                                          ("invalidated_at", .integer), ("invalidation_reason", .text),
+                                          ("residence_from_provider", .boolean)]),
+        CopyTable("petition_subscribers", key: nil, [("petition_id", .integer), ("resident_id", .integer), ("token", .text),
+                                                     ("created_at", .integer)]),
     ]
 }
 

@@ -11,6 +11,25 @@ enum PostGISMigrations {
         ("p3-shared-secrets", ["CREATE TABLE shared_secrets (name text PRIMARY KEY, value bytea NOT NULL)"]),
         ("p4-residents", residents),
         ("p5-petitions", petitions),
+        ("p6-petition-notices", petitionNotices),
+    ]
+
+    /// As SpatiaLite's v15: the answer's document, a signature's residence told by the provider,
+    /// subscribers to the answer, and petitions that outlive their author's account.
+    static let petitionNotices: [String] = [
+        "ALTER TABLE petitions ALTER COLUMN author_id DROP NOT NULL",
+        "ALTER TABLE petitions ADD COLUMN answer_document text",
+        "ALTER TABLE petition_signatures ADD COLUMN residence_from_provider boolean NOT NULL DEFAULT false",
+        """
+        CREATE TABLE petition_subscribers (
+            petition_id bigint NOT NULL REFERENCES petitions (id),
+            resident_id bigint NOT NULL REFERENCES residents (id),
+            token       text NOT NULL UNIQUE,
+            created_at  bigint NOT NULL,
+            PRIMARY KEY (petition_id, resident_id)
+        )
+        """,
+        "CREATE INDEX petition_subscribers_resident ON petition_subscribers (resident_id)",
     ]
 
     /// E-petitions, as SpatiaLite's v14 (`SpatiaLitePetitionSchema`): the `moderator` role,

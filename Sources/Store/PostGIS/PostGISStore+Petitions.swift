@@ -5,7 +5,8 @@ import PostgresNIO
 extension PostGISStore {
     static let petitionColumns = """
         id, author_id, title, change_text, reason_text, act, district_code, lon, lat, state, rejection_code, public_reason, created_at,
-        submitted_at, opened_at, closes_at, closed_at, answer_text, answer_decision, answer_date, answered_at, revision, updated_at
+        submitted_at, opened_at, closes_at, closed_at, answer_text, answer_decision, answer_date, answered_at, revision, updated_at,
+        answer_document
         """
 
     public func createPetition(authorId: Int64, text t: PetitionText, at: Date, audit: AuditRecord) async throws(StoreError) -> Petition {
@@ -40,6 +41,16 @@ extension PostGISStore {
     }
 
     public func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord]) async throws(StoreError) -> Petition? {
+        try await updatePetition(p, expectedRevision: expectedRevision, audit: audit, notices: nil)
+    }
+
+    public func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord],
+                               notice: @escaping @Sendable (PetitionSubscriber) -> NewOutboxMessage) async throws(StoreError) -> Petition? {
+        try await updatePetition(p, expectedRevision: expectedRevision, audit: audit, notices: notice)
+    }
+
+    private func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord],
+                                notices: (@Sendable (PetitionSubscriber) -> NewOutboxMessage)?) async throws(StoreError) -> Petition? {
         try await transaction { c in
             let t = p.text
             let rows = try await Self.fetch("""
@@ -49,14 +60,64 @@ extension PostGISStore {
                        submitted_at = \(p.submittedAt.map(millis)), opened_at = \(p.openedAt.map(millis)), closes_at = \(p.closesAt.map(millis)),
                        closed_at = \(p.closedAt.map(millis)), answer_text = \(p.answer?.text), answer_decision = \(p.answer?.decision.rawValue),
                        answer_date = \(p.answer?.date), answered_at = \(p.answer.map { millis($0.publishedAt) }),
-                       revision = revision + 1, updated_at = \(millis(p.updatedAt))
+                       answer_document = \(p.answer?.documentURL), revision = revision + 1, updated_at = \(millis(p.updatedAt))
                 WHERE id = \(p.id) AND revision = \(expectedRevision)
                 RETURNING \(unescaped: Self.petitionColumns)
                 """, on: c, logger: self.logger, Self.petition)
             guard let updated = rows.first else { return nil }
             for record in audit { try await Self.appendAudit(record, c, self.logger, origin: self.origin) }
+            if let notices {
+                let subscribers = try await Self.fetch("""
+                    SELECT s.petition_id, s.resident_id, s.token, r.email, r.language FROM petition_subscribers s
+                    JOIN residents r ON r.id = s.resident_id WHERE s.petition_id = \(p.id) ORDER BY s.resident_id
+                    """, on: c, logger: self.logger, Self.subscriber)
+                for s in subscribers where !s.email.isEmpty {
+                    let m = notices(s)
+                    try await c.guardedQuery("""
+                        INSERT INTO outbox (resident_id, recipient, subject, body, created_at, next_attempt_at)
+                        VALUES (\(s.residentId), \(m.recipient), \(m.subject), \(m.body), \(millis(p.updatedAt)), \(millis(p.updatedAt)))
+                        """, logger: self.logger)
+                }
+            }
             return updated
         }
+    }
+
+    static func subscriber(_ row: PostgresRow) throws -> PetitionSubscriber {
+        let (petitionId, residentId, token, email, language) = try row.decode((Int64, Int64, String, String?, String?).self)
+        return PetitionSubscriber(petitionId: petitionId, residentId: residentId, email: email ?? "", language: language, token: token)
+    }
+
+    public func subscribe(petitionId: Int64, residentId: Int64, token: String, at: Date) async throws(StoreError) -> String {
+        try await transaction { c in
+            try await c.guardedQuery("""
+                INSERT INTO petition_subscribers (petition_id, resident_id, token, created_at)
+                VALUES (\(petitionId), \(residentId), \(token), \(millis(at))) ON CONFLICT DO NOTHING
+                """, logger: self.logger)
+            let rows = try await c.guardedQuery("""
+                SELECT token FROM petition_subscribers WHERE petition_id = \(petitionId) AND resident_id = \(residentId)
+                """, logger: self.logger).collect()
+            return try rows.first?.decode(String.self) ?? token
+        }
+    }
+
+    public func subscription(token: String) async throws(StoreError) -> PetitionSubscriber? {
+        try await fetchOne("""
+            SELECT s.petition_id, s.resident_id, s.token, r.email, r.language FROM petition_subscribers s
+            JOIN residents r ON r.id = s.resident_id WHERE s.token = \(token)
+            """, Self.subscriber)
+    }
+
+    public func isSubscribed(petitionId: Int64, residentId: Int64) async throws(StoreError) -> Bool {
+        try await fetchOne("""
+            SELECT EXISTS (SELECT 1 FROM petition_subscribers WHERE petition_id = \(petitionId) AND resident_id = \(residentId))
+            """) { try $0.decode(Bool.self) } ?? false
+    }
+
+    public func unsubscribe(petitionId: Int64, residentId: Int64) async throws(StoreError) -> Bool {
+        try await !write("""
+            DELETE FROM petition_subscribers WHERE petition_id = \(petitionId) AND resident_id = \(residentId) RETURNING 1
+            """) { _ in () }.isEmpty
     }
 
     public func addSponsor(petitionId: Int64, residentId: Int64, signerKey: String, at: Date) async throws(StoreError) -> PetitionSigningOutcome {
@@ -92,8 +153,10 @@ extension PostGISStore {
             let (state, closesAt) = try row.decode((String, Int64?).self)
             guard state == PetitionState.open.rawValue, let closesAt, closesAt > millis(s.at) else { return .wrongState }
             let added = try await c.guardedQuery("""
-                INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at)
-                VALUES (\(s.petitionId), \(s.signerKey), \(s.residentId), \(s.districtCode), \(s.publicName), \(millis(s.at)))
+                INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at,
+                                                 residence_from_provider)
+                VALUES (\(s.petitionId), \(s.signerKey), \(s.residentId), \(s.districtCode), \(s.publicName), \(millis(s.at)),
+                        \(s.residenceFromProvider))
                 ON CONFLICT DO NOTHING RETURNING 1
                 """, logger: self.logger).collect()
             return added.isEmpty ? .already : .added
@@ -124,14 +187,12 @@ extension PostGISStore {
 
     public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
         let rows = try await fetch("""
-            SELECT district_code, invalidated_at IS NOT NULL, count(*) FROM petition_signatures
-            WHERE petition_id = \(petitionId) GROUP BY 1, 2
-            """) { try $0.decode((String?, Bool, Int).self) }
+            SELECT district_code, invalidated_at IS NOT NULL, residence_from_provider, count(*) FROM petition_signatures
+            WHERE petition_id = \(petitionId) GROUP BY 1, 2, 3
+            """) { try $0.decode((String?, Bool, Bool, Int).self) }
         var counts = PetitionSignatureCounts()
-        for (code, invalid, n) in rows {
-            if invalid { counts.invalidated += n; continue }
-            counts.total += n
-            if let code { counts.byDistrict[code] = n } else { counts.withoutDistrict = n }
+        for (code, invalid, told, n) in rows {
+            if invalid { counts.invalidated += n } else { counts.add(district: code, providerResidence: told, n) }
         }
         return counts
     }
@@ -170,10 +231,10 @@ extension PostGISStore {
         var answer: PetitionAnswer?
         if let text = try c[17].decode(String?.self), let decision = PetitionDecision(rawValue: try c[18].decode(String?.self) ?? ""),
            let day = try c[19].decode(String?.self), let at = try c[20].decode(Int64?.self) {
-            answer = PetitionAnswer(text: text, decision: decision, date: day, publishedAt: date(at))
+            answer = PetitionAnswer(text: text, decision: decision, date: day, publishedAt: date(at), documentURL: try c[23].decode(String?.self))
         }
         return Petition(
-            id: try c[0].decode(Int64.self), authorId: try c[1].decode(Int64.self),
+            id: try c[0].decode(Int64.self), authorId: try c[1].decode(Int64?.self),
             text: PetitionText(title: try c[2].decode(String.self), change: try c[3].decode(String.self), reason: try c[4].decode(String.self),
                                act: try c[5].decode(String.self), districtCode: try c[6].decode(String?.self),
                                longitude: try c[7].decode(Double?.self), latitude: try c[8].decode(Double?.self)),

@@ -46,6 +46,12 @@ extension PostGISStore: ResidentStore {
                 WHERE resident_id = \(id)
                 """, logger: self.logger)
             try await c.guardedQuery("DELETE FROM outbox WHERE resident_id = \(id)", logger: self.logger)
+            // Petitions past their draft, signatures and sponsorships stay (see SpatiaLite's).
+            try await c.guardedQuery("DELETE FROM petitions WHERE author_id = \(id) AND state = 'draft'", logger: self.logger)
+            try await c.guardedQuery("UPDATE petitions SET author_id = NULL WHERE author_id = \(id)", logger: self.logger)
+            try await c.guardedQuery("UPDATE petition_signatures SET resident_id = NULL WHERE resident_id = \(id)", logger: self.logger)
+            try await c.guardedQuery("UPDATE petition_sponsors SET resident_id = NULL WHERE resident_id = \(id)", logger: self.logger)
+            try await c.guardedQuery("DELETE FROM petition_subscribers WHERE resident_id = \(id)", logger: self.logger)
             try await c.guardedQuery("DELETE FROM resident_sessions WHERE resident_id = \(id)", logger: self.logger)
             return try await !c.guardedQuery("DELETE FROM residents WHERE id = \(id) RETURNING 1", logger: self.logger).collect().isEmpty
         }

@@ -38,20 +38,85 @@ extension SpatiaLiteStore {
     }
 
     public func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord]) async throws(StoreError) -> Petition? {
+        try await updatePetition(p, expectedRevision: expectedRevision, audit: audit, notices: nil)
+    }
+
+    public func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord],
+                               notice: @escaping @Sendable (PetitionSubscriber) -> NewOutboxMessage) async throws(StoreError) -> Petition? {
+        try await updatePetition(p, expectedRevision: expectedRevision, audit: audit, notices: notice)
+    }
+
+    private func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord],
+                                notices: (@Sendable (PetitionSubscriber) -> NewOutboxMessage)?) async throws(StoreError) -> Petition? {
         try await write { db in
             let t = p.text
             try db.execute(sql: """
                 UPDATE petitions SET title = ?, change_text = ?, reason_text = ?, act = ?, district_code = ?, lon = ?, lat = ?, state = ?,
                        rejection_code = ?, public_reason = ?, submitted_at = ?, opened_at = ?, closes_at = ?, closed_at = ?,
-                       answer_text = ?, answer_decision = ?, answer_date = ?, answered_at = ?, revision = revision + 1, updated_at = ?
+                       answer_text = ?, answer_decision = ?, answer_date = ?, answered_at = ?, answer_document = ?,
+                       revision = revision + 1, updated_at = ?
                 WHERE id = ? AND revision = ?
                 """, arguments: [t.title, t.change, t.reason, t.act, t.districtCode, t.longitude, t.latitude, p.state.rawValue,
                                  p.rejectionCode?.rawValue, p.publicReason, p.submittedAt.map(millis), p.openedAt.map(millis),
                                  p.closesAt.map(millis), p.closedAt.map(millis), p.answer?.text, p.answer?.decision.rawValue,
-                                 p.answer?.date, p.answer.map { millis($0.publishedAt) }, millis(p.updatedAt), p.id, expectedRevision])
+                                 p.answer?.date, p.answer.map { millis($0.publishedAt) }, p.answer?.documentURL, millis(p.updatedAt),
+                                 p.id, expectedRevision])
             guard db.changesCount == 1 else { return nil }
             for record in audit { try Self.appendAudit(record, db, origin: self.origin) }
+            if let notices {
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO outbox (resident_id, recipient, subject, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                for s in try Self.subscribers(db, petitionId: p.id) where !s.email.isEmpty {
+                    let m = notices(s)
+                    try insert.execute(arguments: [s.residentId, m.recipient, m.subject, m.body, millis(p.updatedAt), millis(p.updatedAt)])
+                }
+            }
             return try Row.fetchOne(db, sql: "SELECT * FROM petitions WHERE id = ?", arguments: [p.id]).map(Self.petition)
+        }
+    }
+
+    static func subscribers(_ db: Database, petitionId: Int64) throws -> [PetitionSubscriber] {
+        try Row.fetchAll(db, sql: """
+            SELECT s.petition_id, s.resident_id, s.token, r.email, r.language FROM petition_subscribers s
+            JOIN residents r ON r.id = s.resident_id WHERE s.petition_id = ? ORDER BY s.resident_id
+            """, arguments: [petitionId]).map(subscriber)
+    }
+
+    static func subscriber(_ r: Row) -> PetitionSubscriber {
+        PetitionSubscriber(petitionId: r["petition_id"], residentId: r["resident_id"], email: r["email"] ?? "", language: r["language"], token: r["token"])
+    }
+
+    public func subscribe(petitionId: Int64, residentId: Int64, token: String, at: Date) async throws(StoreError) -> String {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO petition_subscribers (petition_id, resident_id, token, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """, arguments: [petitionId, residentId, token, millis(at)])
+            return try String.fetchOne(db, sql: "SELECT token FROM petition_subscribers WHERE petition_id = ? AND resident_id = ?",
+                                       arguments: [petitionId, residentId]) ?? token
+        }
+    }
+
+    public func subscription(token: String) async throws(StoreError) -> PetitionSubscriber? {
+        try await read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT s.petition_id, s.resident_id, s.token, r.email, r.language FROM petition_subscribers s
+                JOIN residents r ON r.id = s.resident_id WHERE s.token = ?
+                """, arguments: [token]).map(Self.subscriber)
+        }
+    }
+
+    public func isSubscribed(petitionId: Int64, residentId: Int64) async throws(StoreError) -> Bool {
+        try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM petition_subscribers WHERE petition_id = ? AND resident_id = ?)",
+                              arguments: [petitionId, residentId]) ?? false
+        }
+    }
+
+    public func unsubscribe(petitionId: Int64, residentId: Int64) async throws(StoreError) -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM petition_subscribers WHERE petition_id = ? AND resident_id = ?", arguments: [petitionId, residentId])
+            return db.changesCount == 1
         }
     }
 
@@ -87,9 +152,10 @@ extension SpatiaLiteStore {
             let state: String = row["state"], closesAt: Int64? = row["closes_at"]
             guard state == PetitionState.open.rawValue, let closesAt, closesAt > millis(s.at) else { return .wrongState }
             try db.cachedStatement(sql: """
-                INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """).execute(arguments: [s.petitionId, s.signerKey, s.residentId, s.districtCode, s.publicName, millis(s.at)])
+                INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at, residence_from_provider)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """).execute(arguments: [s.petitionId, s.signerKey, s.residentId, s.districtCode, s.publicName, millis(s.at),
+                                         s.residenceFromProvider])
             return db.changesCount == 1 ? .added : .already
         }
     }
@@ -116,12 +182,10 @@ extension SpatiaLiteStore {
         try await read { db in
             var counts = PetitionSignatureCounts()
             for row in try Row.fetchAll(db, sql: """
-                SELECT district_code, count(*) AS n FROM petition_signatures
-                WHERE petition_id = ? AND invalidated_at IS NULL GROUP BY district_code
+                SELECT district_code, residence_from_provider AS told, count(*) AS n FROM petition_signatures
+                WHERE petition_id = ? AND invalidated_at IS NULL GROUP BY district_code, residence_from_provider
                 """, arguments: [petitionId]) {
-                let n: Int = row["n"]
-                counts.total += n
-                if let code: String = row["district_code"] { counts.byDistrict[code] = n } else { counts.withoutDistrict = n }
+                counts.add(district: row["district_code"], providerResidence: row["told"], row["n"])
             }
             counts.invalidated = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM petition_signatures WHERE petition_id = ? AND invalidated_at IS NOT NULL
@@ -165,7 +229,7 @@ extension SpatiaLiteStore {
         let answer: PetitionAnswer? = {
             guard let text: String = r["answer_text"], let decision = PetitionDecision(rawValue: r["answer_decision"] ?? ""),
                   let day: String = r["answer_date"], let at: Int64 = r["answered_at"] else { return nil }
-            return PetitionAnswer(text: text, decision: decision, date: day, publishedAt: date(at))
+            return PetitionAnswer(text: text, decision: decision, date: day, publishedAt: date(at), documentURL: r["answer_document"])
         }()
         return Petition(
             id: r["id"], authorId: r["author_id"],

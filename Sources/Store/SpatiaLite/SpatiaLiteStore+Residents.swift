@@ -49,6 +49,13 @@ extension SpatiaLiteStore: ResidentStore {
                 WHERE resident_id = ?
                 """, arguments: [id])
             try db.execute(sql: "DELETE FROM outbox WHERE resident_id = ?", arguments: [id])
+            // Petitions past their draft, signatures and sponsorships are public records and stay
+            // (a signer key still makes one signature per person); drafts and subscriptions go.
+            try db.execute(sql: "DELETE FROM petitions WHERE author_id = ? AND state = 'draft'", arguments: [id])
+            try db.execute(sql: "UPDATE petitions SET author_id = NULL WHERE author_id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE petition_signatures SET resident_id = NULL WHERE resident_id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE petition_sponsors SET resident_id = NULL WHERE resident_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM petition_subscribers WHERE resident_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM resident_sessions WHERE resident_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM residents WHERE id = ?", arguments: [id])
             return db.changesCount > 0
