@@ -205,12 +205,16 @@ extension Parser where Value == [String: Int] {
         guard case .file(.table(let entries)) = raw else {
             throw SettingProblem("expected a table of district code = residents, e.g. { D1 = 12500 } (in the file only)")
         }
-        var out: [String: Int] = [:]
+        var out: [String: Int] = [:], bad: [String] = []
         for (code, value) in entries {
-            guard case .integer(let n) = value, (1...100_000_000).contains(n) else {
-                throw SettingProblem("\(code): residents must be a whole number from 1 to 100000000, found \(value.kind)")
+            switch value {
+            case .integer(let n) where (1...100_000_000).contains(n): out[code] = n
+            case .integer(let n): bad.append("\(code) = \(n)")
+            default: bad.append("\(code) (\(value.kind))")
             }
-            out[code] = n
+        }
+        guard bad.isEmpty else {
+            throw SettingProblem("residents must be whole numbers from 1 to 100000000: not \(bad.joined(separator: ", "))")
         }
         return out
     }

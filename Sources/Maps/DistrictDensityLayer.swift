@@ -17,24 +17,16 @@ struct DistrictDensityLayer: MapLayer {
     struct Densities {
         var counts: [Int]
         var perSquareKilometre: [Double]
-        var breaks: [Double]
-
-        func classIndex(_ density: Double) -> Int {
-            breaks.firstIndex { density <= $0 } ?? max(0, breaks.count - 1)
-        }
+        var classes: ChoroplethClasses
+        var breaks: [Double] { classes.breaks }
+        func classIndex(_ density: Double) -> Int { classes.classIndex(density) }
     }
 
     static func densities(_ data: MapData, _ points: some Sequence<ClusterPoint>) -> Densities {
         var counts = [Int](repeating: 0, count: data.districts.count)
         for p in points where p.district >= 0 && Int(p.district) < counts.count { counts[Int(p.district)] += 1 }
         let density = zip(counts, data.districts).map { c, d in d.areaSquareMetres > 0 ? Double(c) / (d.areaSquareMetres / 1e6) : 0 }
-        let sorted = density.sorted()
-        let classes = Palette.density.count
-        var breaks: [Double] = []
-        if !sorted.isEmpty {
-            for k in 1...classes { breaks.append(sorted[min(sorted.count - 1, (sorted.count * k + classes - 1) / classes - 1)]) }
-        }
-        return Densities(counts: counts, perSquareKilometre: density, breaks: breaks)
+        return Densities(counts: counts, perSquareKilometre: density, classes: ChoroplethClasses(density, classes: Palette.density.count))
     }
 
     func draw(_ scene: Scene, style: MapStyle) {

@@ -4,12 +4,16 @@ public struct LayerCatalogue: Sendable {
 
     init(layers: [any MapLayer]) { self.layers = layers }
 
-    /// districts, district-density, heatmap, clusters, reports, plans, plan-comments.
+    /// districts, district-density, heatmap, clusters, reports, plans, plan-comments, petition-signatures.
     public static let standard = LayerCatalogue(layers: [
         DistrictsLayer(), DistrictDensityLayer(), HeatmapLayer(), ClustersLayer(), ReportsLayer(), PlansLayer(), PlanCommentsLayer(),
+        PetitionSignaturesLayer(),
     ])
 
     public var names: [String] { layers.map(\.name) }
+
+    /// The layer that needs `PETITION=<id>` (the server reads that petition's figures).
+    public static let petitionSignatures = PetitionSignaturesLayer.layerName
 
     func layer(named name: String) -> (any MapLayer)? { layers.first { $0.name == name } }
 
@@ -26,8 +30,11 @@ public struct LayerCatalogue: Sendable {
         guard Set(parts).count == parts.count else {
             throw WMSError(.layerNotDefined, "a tile names each layer once, comma-separated, bottom first; got '\(name.prefix(80))'")
         }
-        for part in parts where layer(named: part) == nil {
-            throw WMSError(.layerNotDefined, "no layer named '\(part.prefix(80))'; layers: \(names.joined(separator: ", "))")
+        for part in parts {
+            guard let layer = layer(named: part) else {
+                throw WMSError(.layerNotDefined, "no layer named '\(part.prefix(80))'; layers: \(names.joined(separator: ", "))")
+            }
+            guard layer.tiled else { throw WMSError(.layerNotDefined, "\(part) is drawn by the WMS only (GetMap with its parameters), not as tiles") }
         }
         return parts
     }

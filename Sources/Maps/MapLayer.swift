@@ -24,6 +24,8 @@ protocol MapLayer: Sendable {
     /// Nil when a report changes the layer over a whole district (district-density), or never
     /// (districts: `showsReports` is false).
     var reportReach: Double? { get }
+    /// Whether tiles may draw (and cache) the layer.
+    var tiled: Bool { get }
 
     func draw(_ scene: Scene, style: MapStyle)
     func features(_ scene: Scene, atPixel x: Double, _ y: Double, limit: Int) -> [FeatureInfo]
@@ -32,6 +34,7 @@ protocol MapLayer: Sendable {
 
 extension MapLayer {
     var queryable: Bool { true }
+    var tiled: Bool { true }
     var styles: [MapStyle] { [.standard] }
     func style(named name: String) -> MapStyle? {
         name.isEmpty || name.lowercased() == "default" ? styles.first : styles.first { $0.name == name }

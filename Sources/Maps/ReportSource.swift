@@ -36,6 +36,9 @@ public struct MapData: Sendable {
     }
     public var reports: any ReportSource
     public var plans: any PlanSource
+    /// One petition's signatures per district, for `petition-signatures`: set per request by the
+    /// server when the request names `PETITION=<id>`.
+    public var petition: PetitionMapFigures?
     /// Where the district names go at each scale, worked out once per scale for these districts.
     private(set) var labelLayouts = LabelLayouts()
 

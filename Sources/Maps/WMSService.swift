@@ -137,10 +137,19 @@ public final class WMSService: Sendable {
             return exception(error, version: version)
         }
         do {
+            try Self.requirePetition(request.map.layers.map(\.name), data: data)
             return WMSResponse(contentType: request.map.format.mimeType, body: try renderer.render(request.map, data: data))
         } catch {
             return exception(error, version: version)
         }
+    }
+
+    /// `petition-signatures` draws one petition: the request must name it (`PETITION=<id>`; the
+    /// server reads its figures into `data.petition`).
+    static func requirePetition(_ layers: [String], data: MapData) throws(WMSError) {
+        guard data.petition == nil, layers.contains(PetitionSignaturesLayer.layerName) else { return }
+        throw WMSError(.missingParameterValue, "\(PetitionSignaturesLayer.layerName) needs PETITION=<id> of a petition open for signatures or past it",
+                       locator: "PETITION")
     }
 
     // MARK: GetFeatureInfo
@@ -177,6 +186,7 @@ public final class WMSService: Sendable {
             guard let n = Int(text), n >= 1 else { throw WMSError(.invalidParameterValue, "FEATURE_COUNT must be a whole number from 1", locator: "FEATURE_COUNT") }
             count = min(n, 1000)
         }
+        try Self.requirePetition(queryLayers, data: data)
         let features = try renderer.features(request.map, layers: queryLayers, x: x, y: y, limit: count, data: data)
         return WMSResponse(contentType: format.contentType, body: format.encode(features, layers: queryLayers))
     }

@@ -136,7 +136,7 @@ public func buildRouter(services: AppServices) -> Router<ClientRequestContext> {
     ReportsController(store: services.store, openReports: services.intake.openReports, auth: auth, time: services.time,
                       statusChanged: { services.reportStatusChanged($0) }).register(on: router)
     ClustersController(clusters: services.clusters, time: services.time).register(on: router)
-    WMSController(maps: services.maps, publicURL: services.open311.publicURL).register(on: router)
+    WMSController(maps: services.maps, petitions: services.petitions, locator: services.locator, publicURL: services.open311.publicURL).register(on: router)
     TilesController(maps: services.maps).register(on: router)
     HotspotsController(clusters: services.clusters, time: services.time).register(on: router)
     DistrictsController(districts: services.locator.districts, statistics: services.store, services: services.intake.services,

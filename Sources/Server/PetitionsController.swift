@@ -48,6 +48,9 @@ struct PetitionsController: Sendable {
         router.post("api/petitions/:id/subscription") { request, context in try await subscribe(request, context) }
         router.delete("api/petitions/:id/subscription") { request, context in try await unsubscribe(request, context) }
         router.get("feeds/petitions.atom") { request, _ in try await feed(request) }
+        router.get("open-data/petitions.json") { _, _ in try await openData(.json) }
+        router.get("open-data/petitions.csv") { _, _ in try await openData(.petitionsCSV) }
+        router.get("open-data/petition-districts.csv") { _, _ in try await openData(.districtsCSV) }
     }
 
     // MARK: Routes
@@ -216,9 +219,7 @@ struct PetitionsController: Sendable {
                 text += CSV.line([r.code, r.name ?? "", String(r.signatures), r.population.map(String.init) ?? "", r.per_1000.map(PetitionDistrictCountJSON.show) ?? ""]) + "\r\n"
             }
             text += CSV.line(["", "(no district given)", String(view.counts.withoutDistrict), "", ""]) + "\r\n"
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"petition-\(id)-districts.csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: text)))
+            return csvResponse(text, filename: "petition-\(id)-districts.csv")
         }
         return jsonResponse(PetitionDistrictCounts(petition_id: id, total: view.counts.total, without_district: view.counts.withoutDistrict,
                                            invalidated: view.counts.invalidated, districts: rows))
@@ -257,6 +258,62 @@ struct PetitionsController: Sendable {
         let actor = try await resident(request, .petitionSign)
         _ = try await run { try await petitions.unsubscribe(id: id, by: actor) }
         return Response(status: .noContent)
+    }
+
+    enum OpenDataForm { case json, petitionsCSV, districtsCSV }
+
+    /// The open-data export: every public petition (past moderation; a hidden one without its
+    /// text) with its dates, answer, counts and signatures per district. No personal data: no
+    /// author, no signer, no public name, no signing time.
+    func openData(_ form: OpenDataForm) async throws -> Response {
+        var all: [Petition] = []
+        while true {
+            let page = try await run { try await petitions.list(PetitionFilter(limit: 500, offset: all.count), for: nil) }
+            all += page
+            if page.count < 500 || all.count >= 100_000 { break }
+        }
+        let districts = locator.districts.map { ($0.code, $0.name) }
+        var rows: [PetitionOpenDataJSON] = []
+        for p in all.reversed() {
+            let counts = try await run { try await petitions.store.signatureCounts(petitionId: p.id) }
+            rows.append(PetitionOpenDataJSON(p, counts: counts, thresholds: petitions.settings.thresholds(district: p.text.districtCode),
+                                             districts: petitions.districtFigures(counts, districts: districts).map(PetitionDistrictCountJSON.init)))
+        }
+        let headers: HTTPFields = [.cacheControl: "public, max-age=60"]
+        switch form {
+        case .json:
+            var response = jsonResponse(PetitionOpenData(generated_at: isoTime(Date()), petitions: rows))
+            response.headers[.cacheControl] = "public, max-age=60"
+            return response
+        case .petitionsCSV:
+            var text = CSV.line(["id", "state", "title", "act", "district", "created_at", "opened_at", "closes_at", "closed_at", "signatures",
+                                 "counted_signatures", "invalidated", "response_threshold", "council_threshold", "decision", "decision_date",
+                                 "answered_at", "document"]) + "\r\n"
+            for r in rows {
+                text += CSV.line([String(r.id), r.state, r.title ?? "", r.act ?? "", r.district ?? "", r.created_at, r.opened_at ?? "",
+                                  r.closes_at ?? "", r.closed_at ?? "", String(r.signatures), String(r.counted_signatures), String(r.invalidated),
+                                  String(r.response_threshold), String(r.council_threshold), r.answer?.decision ?? "", r.answer?.date ?? "",
+                                  r.answer?.published_at ?? "", r.answer?.document ?? ""]) + "\r\n"
+            }
+            return csvResponse(text, filename: "petitions.csv", headers: headers)
+        case .districtsCSV:
+            var text = CSV.line(["petition_id", "district_code", "district_name", "signatures", "population", "per_1000"]) + "\r\n"
+            for r in rows {
+                for d in r.districts {
+                    text += CSV.line([String(r.id), d.code, d.name ?? "", String(d.signatures), d.population.map(String.init) ?? "",
+                                      d.per_1000.map(PetitionDistrictCountJSON.show) ?? ""]) + "\r\n"
+                }
+                text += CSV.line([String(r.id), "", "(no district given)", String(r.without_district), "", ""]) + "\r\n"
+            }
+            return csvResponse(text, filename: "petition-districts.csv", headers: headers)
+        }
+    }
+
+    func csvResponse(_ text: String, filename: String, headers: HTTPFields = [:]) -> Response {
+        var h = headers
+        h[.contentType] = "text/csv; charset=utf-8"
+        h[.contentDisposition] = "attachment; filename=\"\(filename)\""
+        return Response(status: .ok, headers: h, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// `GET /feeds/petitions.atom`: petitions opened for signatures and answers published, newest first.
@@ -475,3 +532,28 @@ struct PetitionDistrictCounts: Encodable {
 }
 struct PetitionHourJSON: Encodable { var hour: String; var valid: Int; var invalidated: Int }
 struct PetitionVelocityJSON: Encodable { var petition_id: Int64; var hours: [PetitionHourJSON] }
+
+/// One petition in the open-data export: no personal data.
+struct PetitionOpenDataJSON: Encodable {
+    var id: Int64; var state: String; var title: String?; var change: String?; var reason: String?; var act: String?
+    var district: String?; var created_at: String; var opened_at: String?; var closes_at: String?; var closed_at: String?
+    var rejection: PetitionRejectionJSON?; var hidden_reason: String?
+    var signatures: Int; var counted_signatures: Int; var invalidated: Int; var without_district: Int
+    var response_threshold: Int; var council_threshold: Int
+    var answer: PetitionAnswerJSON?
+    var districts: [PetitionDistrictCountJSON]
+
+    init(_ p: Petition, counts: PetitionSignatureCounts, thresholds: PetitionThresholds, districts: [PetitionDistrictCountJSON]) {
+        let shown = PetitionJSON(p, for: nil, view: nil)
+        id = p.id; state = shown.state; title = shown.title; change = shown.change; reason = shown.reason; act = shown.act
+        district = shown.district; created_at = shown.created_at; opened_at = shown.opened_at; closes_at = shown.closes_at
+        closed_at = shown.closed_at; rejection = shown.rejection; hidden_reason = shown.hidden_reason; answer = shown.answer
+        signatures = counts.total; counted_signatures = Petitions.counted(counts, district: p.text.districtCode)
+        invalidated = counts.invalidated; without_district = counts.withoutDistrict
+        response_threshold = thresholds.response; council_threshold = thresholds.council
+        self.districts = districts
+    }
+}
+
+struct PetitionOpenData: Encodable { var generated_at: String; var petitions: [PetitionOpenDataJSON] }
+

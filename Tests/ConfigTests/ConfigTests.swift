@@ -121,6 +121,24 @@ private func problems(_ loader: SettingsLoader) -> [ConfigurationError.Problem] 
         #expect(text.split(separator: "\n").count == 7)
     }
 
+    @Test func districtPopulationsAreWholeNumbersInTheFileOnly() throws {
+        let scratch = try Scratch()
+        var path = try scratch.write("""
+            [municipality]
+            district_populations = { D1 = 12500, "Žirmūnai" = 48000 }
+            """)
+        let settings = try scratch.loader(config: path).load()
+        #expect(settings.petitions.districtPopulations == ["D1": 12_500, "Žirmūnai": 48_000])
+        path = try scratch.write("""
+            [municipality]
+            district_populations = { D1 = -3, D2 = "many" }
+            """)
+        let found = problems(scratch.loader(config: path)).map(\.message).joined(separator: "\n")
+        #expect(found.contains("residents must be whole numbers") && found.contains("D1 = -3") && found.contains("D2 ("), "\(found)")
+        let fromEnvironment = problems(scratch.loader(environment: ["MIESTAS_MUNICIPALITY_DISTRICT_POPULATIONS": "D1=5"]))
+        #expect(fromEnvironment.contains { $0.message.contains("in the file only") }, "\(fromEnvironment)")
+    }
+
     @Test func syntaxErrorsAndEnvironmentProblemsSayWhere() throws {
         let scratch = try Scratch()
         let broken = try scratch.write("[server]\nport = \n", name: "broken.toml")

@@ -75,4 +75,23 @@ import Testing
         #expect(refused(["at_hash": .string("AAAAAAAAAAAAAAAAAAAAAA")]) && !refused(["at_hash": nil]))
         #expect(refused(["nonce": .string("n-2")]) && refused(["sub": nil]))
     }
+
+    @Test func theResidenceIsReadFromTheConfiguredClaimOnly() throws {
+        var p = ProviderSettings(id: "p", issuer: "https://id.example", clientID: "miestas", clientSecret: "s")
+        let now = Date(timeIntervalSince1970: 2_000_000_000)
+        let claims: [String: ClaimValue] = [
+            "iss": .string("https://id.example"), "aud": .string("miestas"), "sub": .string("u1"), "nonce": .string("n-1"),
+            "exp": .number(2_000_000_100), "iat": .number(1_999_999_990), "seniunija": .string("D7"),
+        ]
+        func residence(_ value: ClaimValue? = nil) throws -> String? {
+            var c = claims
+            if let value { c["seniunija"] = value }
+            return try IDTokenCheck(settings: p, nonce: "n-1", requiredLevel: .low, accessToken: nil, now: now).check(c).residence
+        }
+        #expect(try residence() == nil, "no residence_claim configured: nothing is read")
+        p.residenceClaim = "seniunija"
+        #expect(try residence() == "D7")
+        #expect(try residence(.number(13)) == "13", "a numeric code")
+        #expect(try residence(.string(String(repeating: "x", count: 101))) == nil && (try residence(.string(""))) == nil, "nonsense is not a residence")
+    }
 }

@@ -48,12 +48,13 @@ import Testing
         #expect(lks[0] > 6_000_000 && lks[1] < 1_000_000)
 
         let named = top.elements.filter { $0.name == "Layer" } ?? []
-        #expect(named.compactMap { $0.first("Name")?.stringValue } == ["districts", "district-density", "heatmap", "clusters", "reports", "plans", "plan-comments"])
+        #expect(named.compactMap { $0.first("Name")?.stringValue } == ["districts", "district-density", "heatmap", "clusters", "reports", "plans", "plan-comments",
+                                                                                   "petition-signatures"])
         for layer in named {
             let name = layer.first("Name")!.stringValue!
             #expect(layer.attribute(forName: "queryable")?.stringValue == (name == "heatmap" ? "0" : "1"))
             let dimension = layer.all("Dimension").first
-            if ["districts", "plans", "plan-comments"].contains(name) {
+            if ["districts", "plans", "plan-comments", "petition-signatures"].contains(name) {
                 #expect(dimension == nil)  // no reports, so no TIME
             } else {
                 #expect(dimension?.attribute(forName: "name")?.stringValue == "time")
