@@ -99,7 +99,7 @@ let package = Package(
         // staff workspace, rendered on the server from the Mustache templates and translations
         // under Data/web. Goes through Reports, Planning and Staff for every rule.
         .target(name: "Web", dependencies: [
-            "Districts", "RateLimits", "Reports", "Staff", "Store", "Planning", "Geo", "Messages", "Identity", "Petitions",
+            "Districts", "RateLimits", "Reports", "Staff", "Store", "Planning", "Geo", "Messages", "Identity", "Petitions", "Maps",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Crypto", package: "swift-crypto"),

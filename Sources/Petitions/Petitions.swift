@@ -24,7 +24,12 @@ public enum PetitionActor: Sendable, Hashable {
         guard let author = p.authorId, let id = residentId else { return false }
         return author == id
     }
-    var isModerator: Bool { if case .moderator = self { true } else { false } }
+    public var isModerator: Bool { if case .moderator = self { true } else { false } }
+
+    /// A hidden petition's text is withheld from all but its author and moderators.
+    public static func seesText(of p: Petition, _ actor: PetitionActor?) -> Bool {
+        p.state != .hidden || actor?.isModerator == true || actor?.wrote(p) == true
+    }
 }
 
 /// A petition as the service hands it out: with the clock applied, its counts and thresholds.

@@ -98,4 +98,13 @@ extension ClientLimits {
             throw TooManyRequests(write: write, retryAfter: max(1, Int(wait.rounded(.up))))
         }
     }
+
+    /// A petition signature or sponsorship: counted per address, then per network (an exempt
+    /// address is limited by neither).
+    public func checkSignature(client: String, at now: Date = Date()) throws(TooManyRequests) {
+        try check(.signature, client: client, at: now)
+        if !settings.exempt.contains(where: { $0.contains(client) }) {
+            try check(.signatureNetwork, client: Self.network(of: client), at: now)
+        }
+    }
 }

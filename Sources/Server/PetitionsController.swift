@@ -171,23 +171,13 @@ struct PetitionsController: Sendable {
         if input.notify_answer == true, session.resident.email == nil {
             throw Problem(.conflict, "keep an email address on your page (/me) first: the answer is sent there")
         }
-        var district: String?
-        // Where the provider tells the residence, it places the signer, not an address given.
-        let residence = session.residence.map { told in locator.districts.contains { $0.code == told } ? told : nil }
-        if let residence {
-            district = residence
-        } else if let l = input.location {
-            guard l.longitude.isFinite, l.latitude.isFinite, (-180...180).contains(l.longitude), (-90...90).contains(l.latitude) else {
-                throw Problem(.badRequest, "location: longitude -180..180 and latitude -90..90")
-            }
-            guard let found = locator.locate(Coordinate(l.longitude, l.latitude)) else {
-                throw Problem(.badRequest, "location: the address placed on the map lies in none of the municipality's districts")
-            }
-            district = found.code
+        let place = try await run {
+            try SignerDistrict.place(residence: session.residence, location: input.location.map { Coordinate($0.longitude, $0.latitude) },
+                                     districtCodes: Set(locator.districts.map(\.code)), locate: { locator.locate($0)?.code })
         }
         try limit(request, context)
         try await run {
-            try await petitions.sign(id: id, by: actor, district: district, publicName: input.public_name, residenceFromProvider: residence != nil)
+            try await petitions.sign(id: id, by: actor, district: place.code, publicName: input.public_name, residenceFromProvider: place.fromProvider)
         }
         var subscribed = false
         if input.notify_answer == true {
@@ -195,8 +185,8 @@ struct PetitionsController: Sendable {
             subscribed = true
         }
         let view = try await run { try await petitions.view(id: id, for: actor) }
-        return jsonResponse(["signed": JSONScalar.bool(true), "district": district.map(JSONScalar.string) ?? .null,
-                             "district_source": residence != nil ? .string("provider") : district != nil ? .string("address") : .null,
+        return jsonResponse(["signed": JSONScalar.bool(true), "district": place.code.map(JSONScalar.string) ?? .null,
+                             "district_source": place.source.map(JSONScalar.string) ?? .null,
                              "notify_answer": .bool(subscribed), "signature_count": .int(view.counts.total)], status: .created)
     }
 
@@ -383,11 +373,7 @@ struct PetitionsController: Sendable {
 
     /// Signatures and sponsorships per address and per network (429 with Retry-After).
     func limit(_ request: Request, _ context: ClientRequestContext) throws {
-        let client = limits.client(of: request, context: context)
-        try limits.check(.signature, client: client)
-        if !limits.settings.exempt.contains(where: { $0.contains(client) }) {
-            try limits.check(.signatureNetwork, client: ClientLimits.network(of: client))
-        }
+        try limits.checkSignature(client: limits.client(of: request, context: context))
     }
 
     // MARK: Helpers
@@ -497,10 +483,8 @@ struct PetitionJSON: Encodable {
     /// A hidden petition's text is withheld from all but its author and moderators.
     init(_ p: Petition, for actor: PetitionActor?, view: PetitionView?) {
         id = p.id; state = p.state.rawValue
-        let moderator: Bool = if case .moderator? = actor { true } else { false }
-        let author = actor?.wrote(p) ?? false
-        mine = author
-        if p.state != .hidden || moderator || author {
+        mine = actor?.wrote(p) ?? false
+        if PetitionActor.seesText(of: p, actor) {
             title = p.text.title; change = p.text.change; reason = p.text.reason; act = p.text.act
             if let lon = p.text.longitude, let lat = p.text.latitude { location = PetitionLocationJSON(longitude: lon, latitude: lat) }
         }

@@ -70,7 +70,8 @@ extension WebPages {
         let user = try staff(visitor, request, roles: Set(StaffUser.Role.allCases))
         let ctx: [String: Any] = ["triage": Workflow.roles.contains(user.role),
                                   "planner": Authorization.allows(PlanActor.staff(user).audience, .moderate),
-                                  "architect": Authorization.allows(PlanActor.staff(user).audience, .answer)]
+                                  "architect": Authorization.allows(PlanActor.staff(user).audience, .answer),
+                                  "moderator": backend.petitions != nil && Self.moderatorRoles.contains(user.role)]
         return pages.page("staff", title: pages.text("staff_title", visitor), ctx, visitor: visitor, request: request)
     }
 

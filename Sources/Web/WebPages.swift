@@ -3,6 +3,7 @@ import Hummingbird
 import Identity
 import RateLimits
 import Messages
+import Petitions
 import Planning
 import Reports
 import Staff
@@ -36,6 +37,7 @@ public struct WebPages: Sendable {
         web.registerStaff(on: router)
         web.registerResidents(on: router)
         web.registerPetitionNotices(on: router)
+        web.registerPetitions(on: router)
     }
 
     public init(backend: WebBackend) throws {
@@ -155,6 +157,17 @@ public struct WebPages: Sendable {
             }
         case let e as StoreError: return (.serviceUnavailable, pages.text(Message(WebText.storeFailed, ["detail": .text(e.description)]), visitor))
         case let e as IdentityError: return (e.status, pages.text(e.message, visitor))
+        case let e as PetitionError:
+            // The reason comes from `Petitions` in English; the sentence before it is the visitor's.
+            let status: HTTPResponse.Status = switch e {
+            case .notFound: .notFound
+            case .invalid: .badRequest
+            case .refused: .conflict
+            case .forbidden: .forbidden
+            case .unavailable: .serviceUnavailable
+            }
+            if case .notFound = e { return (status, pages.text(Message(WebText.noSuchPage), visitor)) }
+            return (status, pages.text("petition_refused", visitor) + " " + e.description)
         case let e as TooManyRequests:
             let text: WebText = switch e.write { case .report: .tooManyReports; case .comment: .tooManyComments; case .signIn: .tooManySignIns; case .signature, .signatureNetwork: .tooManyComments }
             return (.tooManyRequests, pages.text(Message(text, ["seconds": .integer(Int64(e.retryAfter))]), visitor))

@@ -30,6 +30,25 @@
     }
   }
 
+  // A petition's optional place, or a signer's address: a click fills the two fields (which
+  // also take typed numbers, so the form works without the map).
+  var sign = document.getElementById('sign-map');
+  if (sign) {
+    var sm = L.map(sign);
+    tiles(sm);
+    var slat = document.getElementById('s-lat'), slon = document.getElementById('s-long'), spin = null;
+    var place = function (latlng) { if (spin) spin.setLatLng(latlng); else spin = L.marker(latlng).addTo(sm); };
+    fetch('/web/districts.geojson').then(function (r) { return r.json(); }).then(function (all) {
+      var outline = L.geoJSON(all, { style: { color: '#0b5394', weight: 1, fillOpacity: 0 } }).addTo(sm);
+      if (outline.getBounds().isValid()) sm.fitBounds(outline.getBounds()); else sm.setView([0, 0], 2);
+      if (slat.value && slon.value) place([Number(slat.value), Number(slon.value)]);
+    });
+    sm.on('click', function (e) {
+      slat.value = e.latlng.lat.toFixed(6); slon.value = e.latlng.lng.toFixed(6);
+      place(e.latlng);
+    });
+  }
+
   var hot = document.getElementById('hotspot-map');
   if (hot) {
     var hm = L.map(hot);
