@@ -144,7 +144,7 @@ extension WebPages {
         guard backend.identity != nil else { return }
         let open = p.state == .open
         guard case .resident? = actor, let session = visitor.resident else {
-            if open { ctx["sign_in"] = Self.signInPath(level: nil, next: "/petitions/\(p.id)") }
+            if open { ctx["sign_in"] = Self.signInPath(level: identity.settings.requiredLevel(for: .petitionSign), next: "/petitions/\(p.id)") }
             return
         }
         if let mine = try await petitions.signature(id: p.id, by: actor!) {
