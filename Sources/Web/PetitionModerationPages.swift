@@ -88,7 +88,7 @@ extension WebPages {
                 _ = try await petitions.reject(id: id, code: code, reason: reason, by: actor)
             case "unreject": _ = try await petitions.unreject(id: id, by: actor)
             case "hide": _ = try await petitions.hide(id: id, reason: reason, by: actor)
-            default: throw WebFailure(.badRequest, .formUnreadable, ["detail": .text("action")])
+            default: throw WebFailure(.badRequest, .formUnreadable, ["detail": .text("the action field: approve, reject, unreject or hide")])
             }
         } catch let error as PetitionError {
             guard case .invalid(let why) = error else { throw error }

@@ -50,6 +50,11 @@ import Testing
         used.formUnion(AnswerDecision.allCases.map { "decision_\($0.rawValue)" })
         used.formUnion(ModerationMode.allCases.map { "moderation_\($0.rawValue)" })
         used.formUnion(PlanAttachment.Role.allCases.map { "attachment_\($0.rawValue)" })
+        used.formUnion(PetitionState.allCases.map { "petition_state_\($0.rawValue)" })
+        used.formUnion(PetitionRejectionCode.allCases.map { "rejection_\($0.rawValue)" })
+        used.formUnion(PetitionDecision.allCases.map { "petition_decision_\($0.rawValue)" })
+        used.formUnion(WebPages.petitionNotices.map { "petition_done_\($0)" })
+        used.formUnion(WebPages.moderationNotices.map { "moderation_done_\($0)" })
         used.formUnion(["reports", "clusters", "heatmap", "districts", "district-density", "plans"].map { "layer_\($0)" })
         used.formUnion(["error_not_found", "error_forbidden", "error_sign_in", "error_bad_request", "error_unavailable"])
         for language in [Language.lt, .en] {
