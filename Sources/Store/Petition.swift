@@ -210,11 +210,10 @@ public protocol PetitionStore: Sendable {
     func petitions(_ filter: PetitionFilter) async throws(StoreError) -> [Petition]
     /// Writes `petition` (text, state and dates) when its stored revision is still
     /// `expectedRevision`, and answers it with the next revision; nil when another write was first.
-    func updatePetition(_ petition: Petition, expectedRevision: Int, audit: [AuditRecord]) async throws(StoreError) -> Petition?
-    /// The same, and in the same transaction one outbox message per subscriber with a kept
-    /// email, written by `notice` (the answer's notices: none is lost or sent for a lost write).
+    /// With `notices`, the same transaction writes one outbox message per subscriber with a kept
+    /// email (the answer's notices: none is lost or sent for a lost write).
     func updatePetition(_ petition: Petition, expectedRevision: Int, audit: [AuditRecord],
-                        notice: @escaping @Sendable (PetitionSubscriber) -> NewOutboxMessage) async throws(StoreError) -> Petition?
+                        notices: (@Sendable (PetitionSubscriber) -> NewOutboxMessage)?) async throws(StoreError) -> Petition?
 
     /// Asks for the answer by email (the resident's kept email at the time of the answer); answers
     /// the subscription's token (the existing one when asked before).
@@ -243,4 +242,17 @@ public protocol PetitionStore: Sendable {
     /// with `reason`, keeping them; answers how many.
     func invalidateSignatures(petitionId: Int64, from: Date, to: Date, districtCode: String?, reason: String, at: Date,
                               audit: AuditRecord) async throws(StoreError) -> Int
+}
+
+extension PetitionStore {
+    /// `updatePetition` without notices.
+    public func updatePetition(_ petition: Petition, expectedRevision: Int, audit: [AuditRecord]) async throws(StoreError) -> Petition? {
+        try await updatePetition(petition, expectedRevision: expectedRevision, audit: audit, notices: nil)
+    }
+
+    /// `updatePetition` with the answer's notices.
+    public func updatePetition(_ petition: Petition, expectedRevision: Int, audit: [AuditRecord],
+                               notice: @escaping @Sendable (PetitionSubscriber) -> NewOutboxMessage) async throws(StoreError) -> Petition? {
+        try await updatePetition(petition, expectedRevision: expectedRevision, audit: audit, notices: notice)
+    }
 }

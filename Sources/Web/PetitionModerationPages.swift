@@ -73,12 +73,26 @@ extension WebPages {
         return pages.page("staff-petition", title: p.text.title, ctx, visitor: visitor, request: request, status: status)
     }
 
-    func moderatePetition(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+    /// Runs one moderator's form: on success, back to the petition's page with `done` (and its
+    /// figure); a wrong form shows the page again with the reason (400), other refusals are pages
+    /// with their status.
+    func moderation(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor,
+                    _ body: (Int64, PetitionActor) async throws -> (done: String, figure: Int?)) async throws -> Response {
         let id = try id(context)
         let actor = try moderator(visitor, request)
-        let reason = form["reason"] ?? ""
-        let action = form["action"] ?? ""
         do {
+            let (done, figure) = try await body(id, actor)
+            return pages.redirect("/staff/petitions/\(id)?done=\(done)" + (figure.map { "&n=\($0)" } ?? ""), visitor: visitor)
+        } catch let error as PetitionError {
+            guard case .invalid(let why) = error else { throw error }
+            return try await moderationPage(request, visitor, id: id, errors: [why], status: .badRequest)
+        }
+    }
+
+    func moderatePetition(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
+        try await moderation(request, context, visitor) { id, actor in
+            let reason = form["reason"] ?? ""
+            let action = form["action"] ?? ""
             switch action {
             case "approve": _ = try await petitions.approve(id: id, by: actor)
             case "reject":
@@ -90,54 +104,40 @@ extension WebPages {
             case "hide": _ = try await petitions.hide(id: id, reason: reason, by: actor)
             default: throw WebFailure(.badRequest, .formUnreadable, ["detail": .text("the action field: approve, reject, unreject or hide")])
             }
-        } catch let error as PetitionError {
-            guard case .invalid(let why) = error else { throw error }
-            return try await moderationPage(request, visitor, id: id, errors: [why], status: .badRequest)
+            return (action, nil)
         }
-        return pages.redirect("/staff/petitions/\(id)?done=\(action)", visitor: visitor)
     }
 
     func answerPetition(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
-        let id = try id(context)
-        let actor = try moderator(visitor, request)
-        do {
+        try await moderation(request, context, visitor) { id, actor in
             guard let decision = form["decision"].flatMap(PetitionDecision.init(rawValue:)) else {
                 throw PetitionError.invalid(pages.text("moderation_choose_decision", visitor))
             }
             _ = try await petitions.answer(id: id, text: form["text"] ?? "", decision: decision, date: form["date"] ?? "",
                                            documentURL: form["document"], by: actor)
-        } catch let error as PetitionError {
-            guard case .invalid(let why) = error else { throw error }
-            return try await moderationPage(request, visitor, id: id, errors: [why], status: .badRequest)
+            return ("answer", nil)
         }
-        return pages.redirect("/staff/petitions/\(id)?done=answer", visitor: visitor)
     }
 
     /// Invalidates the signatures of the chosen hours: each run of consecutive hours is one
     /// invalidation (one transaction, one audit entry), so a burst is taken out as it came.
     func invalidateSignatures(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
-        let id = try id(context)
-        let actor = try moderator(visitor, request)
-        let hours = Set(form.all("hour").compactMap(Int64.init)).sorted()
-        var runs: [(from: Int64, to: Int64)] = []
-        for h in hours {
-            if let last = runs.last, last.to == h { runs[runs.count - 1].to = h + 3_600 } else { runs.append((h, h + 3_600)) }
-        }
-        let district = form["district"].flatMap { $0.isEmpty ? nil : $0 }
-        do {
+        try await moderation(request, context, visitor) { id, actor in
+            var runs: [(from: Int64, to: Int64)] = []
+            for h in Set(form.all("hour").compactMap(Int64.init)).sorted() {
+                if let last = runs.last, last.to == h { runs[runs.count - 1].to = h + 3_600 } else { runs.append((h, h + 3_600)) }
+            }
             guard !runs.isEmpty else { throw PetitionError.invalid(pages.text("moderation_choose_hours", visitor)) }
             guard let reason = form["reason"], !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw PetitionError.invalid(pages.text("moderation_give_reason", visitor))
             }
+            let district = form["district"].flatMap { $0.isEmpty ? nil : $0 }
             var total = 0
             for run in runs {
                 total += try await petitions.invalidate(id: id, from: Date(timeIntervalSince1970: Double(run.from)),
                                                         to: Date(timeIntervalSince1970: Double(run.to)), district: district, reason: reason, by: actor)
             }
-            return pages.redirect("/staff/petitions/\(id)?done=invalidated&n=\(total)", visitor: visitor)
-        } catch let error as PetitionError {
-            guard case .invalid(let why) = error else { throw error }
-            return try await moderationPage(request, visitor, id: id, errors: [why], status: .badRequest)
+            return ("invalidated", total)
         }
     }
 }

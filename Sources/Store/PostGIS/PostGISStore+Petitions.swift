@@ -40,16 +40,7 @@ extension PostGISStore {
             """, Self.petition)
     }
 
-    public func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord]) async throws(StoreError) -> Petition? {
-        try await updatePetition(p, expectedRevision: expectedRevision, audit: audit, notices: nil)
-    }
-
     public func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord],
-                               notice: @escaping @Sendable (PetitionSubscriber) -> NewOutboxMessage) async throws(StoreError) -> Petition? {
-        try await updatePetition(p, expectedRevision: expectedRevision, audit: audit, notices: notice)
-    }
-
-    private func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord],
                                 notices: (@Sendable (PetitionSubscriber) -> NewOutboxMessage)?) async throws(StoreError) -> Petition? {
         try await transaction { c in
             let t = p.text

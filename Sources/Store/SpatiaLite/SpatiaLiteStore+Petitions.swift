@@ -37,16 +37,7 @@ extension SpatiaLiteStore {
         }
     }
 
-    public func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord]) async throws(StoreError) -> Petition? {
-        try await updatePetition(p, expectedRevision: expectedRevision, audit: audit, notices: nil)
-    }
-
     public func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord],
-                               notice: @escaping @Sendable (PetitionSubscriber) -> NewOutboxMessage) async throws(StoreError) -> Petition? {
-        try await updatePetition(p, expectedRevision: expectedRevision, audit: audit, notices: notice)
-    }
-
-    private func updatePetition(_ p: Petition, expectedRevision: Int, audit: [AuditRecord],
                                 notices: (@Sendable (PetitionSubscriber) -> NewOutboxMessage)?) async throws(StoreError) -> Petition? {
         try await write { db in
             let t = p.text
