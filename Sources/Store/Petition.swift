@@ -230,8 +230,14 @@ public protocol PetitionStore: Sendable {
     /// The signer keys of the sponsors (to refuse the same person signing twice as sponsor).
     func isSponsor(petitionId: Int64, signerKey: String) async throws(StoreError) -> Bool
 
-    /// Adds a signature while the petition is open and before its closing time.
-    func sign(_ signature: NewPetitionSignature) async throws(StoreError) -> PetitionSigningOutcome
+    /// Adds signatures while their petitions are open and before their closing times, all in one
+    /// transaction, one outcome per signature in order (the second of two with the same petition
+    /// and signer key in one batch is `.already`). A batch that fails as a whole is tried again
+    /// one signature at a time, so one bad signature does not fail the others.
+    func signBatch(_ signatures: [NewPetitionSignature]) async -> [Result<PetitionSigningOutcome, StoreError>]
+    /// Group commit of signatures: each caller is answered after the transaction holding its
+    /// signature committed, and signatures arriving meanwhile share the next transaction.
+    func makeSignatureWriter() -> GroupCommitter<NewPetitionSignature, PetitionSigningOutcome>
     /// Removes this signer's valid signature while the petition is open; false when there is none.
     func withdrawSignature(petitionId: Int64, signerKey: String, at: Date) async throws(StoreError) -> Bool
     func signature(petitionId: Int64, signerKey: String) async throws(StoreError) -> PetitionSignature?
@@ -245,6 +251,11 @@ public protocol PetitionStore: Sendable {
 }
 
 extension PetitionStore {
+    /// One signature in a transaction of its own (imports, tests); the service signs through `makeSignatureWriter`.
+    public func sign(_ signature: NewPetitionSignature) async throws(StoreError) -> PetitionSigningOutcome {
+        try await signBatch([signature])[0].get()
+    }
+
     /// `updatePetition` without notices.
     public func updatePetition(_ petition: Petition, expectedRevision: Int, audit: [AuditRecord]) async throws(StoreError) -> Petition? {
         try await updatePetition(petition, expectedRevision: expectedRevision, audit: audit, notices: nil)

@@ -134,23 +134,68 @@ extension PostGISStore {
             """) { try $0.decode(Bool.self) } ?? false
     }
 
-    public func sign(_ s: NewPetitionSignature) async throws(StoreError) -> PetitionSigningOutcome {
+    /// The writer is a task: the driver awaits the commit on its event loop (see `GroupCommitter`).
+    public func makeSignatureWriter() -> GroupCommitter<NewPetitionSignature, PetitionSigningOutcome> {
+        GroupCommitter { [self] batch in await signBatch(batch) }
+    }
+
+    public func signBatch(_ batch: [NewPetitionSignature]) async -> [Result<PetitionSigningOutcome, StoreError>] {
+        guard !batch.isEmpty else { return [] }
+        do {
+            return try await sign(batch).map { .success($0) }
+        } catch {
+            guard batch.count > 1, case .database = error else { return batch.map { _ in .failure(error) } }
+            var results: [Result<PetitionSigningOutcome, StoreError>] = []
+            for s in batch {
+                do { results.append(.success(try await sign([s])[0])) } catch { results.append(.failure(error)) }
+            }
+            return results
+        }
+    }
+
+    /// The whole batch in one transaction of two statements: the petitions' states under a shared
+    /// key lock (moderators' and the clock's changes to a petition wait for the signatures being
+    /// added, and signers do not wait for each other), then one insert of every signature that may
+    /// be added, through `unnest`, whose `RETURNING` says which were new.
+    private func sign(_ batch: [NewPetitionSignature]) async throws(StoreError) -> [PetitionSigningOutcome] {
         try await transaction { c in
-            // A shared key lock: moderators' and the clock's changes to the petition wait for the
-            // signatures being added, and signers do not wait for each other.
-            let rows = try await c.guardedQuery("SELECT state, closes_at FROM petitions WHERE id = \(s.petitionId) FOR KEY SHARE",
-                                         logger: self.logger).collect()
-            guard let row = rows.first else { return .unknownPetition }
-            let (state, closesAt) = try row.decode((String, Int64?).self)
-            guard state == PetitionState.open.rawValue, let closesAt, closesAt > millis(s.at) else { return .wrongState }
-            let added = try await c.guardedQuery("""
+            let ids = Array(Set(batch.map(\.petitionId)))
+            var petitions: [Int64: (state: String, closesAt: Int64?)] = [:]
+            for try await (id, state, closesAt) in try await c.guardedQuery(
+                "SELECT id, state, closes_at FROM petitions WHERE id = ANY(\(ids)) FOR KEY SHARE", logger: self.logger
+            ).decode((Int64, String, Int64?).self) {
+                petitions[id] = (state, closesAt)
+            }
+            var outcomes = [PetitionSigningOutcome](repeating: .already, count: batch.count)
+            var first = Set<SignerOfPetition>()
+            var candidates: [Int] = []
+            for (i, s) in batch.enumerated() {
+                guard let p = petitions[s.petitionId] else { outcomes[i] = .unknownPetition; continue }
+                guard p.state == PetitionState.open.rawValue, let closes = p.closesAt, closes > millis(s.at) else { outcomes[i] = .wrongState; continue }
+                // The same person twice in one batch: the first one counts, as one after the other would.
+                guard first.insert(SignerOfPetition(petitionId: s.petitionId, signerKey: s.signerKey)).inserted else { continue }
+                candidates.append(i)
+            }
+            guard !candidates.isEmpty else { return outcomes }
+            let rows = candidates.map { batch[$0] }
+            var b = PostgresBindings(capacity: 7)
+            b.append(rows.map(\.petitionId)); b.append(rows.map(\.signerKey)); b.append(rows.map(\.residentId))
+            b.append(NullableArray(rows.map(\.districtCode))); b.append(NullableArray(rows.map(\.publicName)))
+            b.append(rows.map { millis($0.at) }); b.append(rows.map(\.residenceFromProvider))
+            var added = Set<SignerOfPetition>()
+            for try await (id, key) in try await c.guardedQuery(PostgresQuery(unsafeSQL: """
                 INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at,
                                                  residence_from_provider)
-                VALUES (\(s.petitionId), \(s.signerKey), \(s.residentId), \(s.districtCode), \(s.publicName), \(millis(s.at)),
-                        \(s.residenceFromProvider))
-                ON CONFLICT DO NOTHING RETURNING 1
-                """, logger: self.logger).collect()
-            return added.isEmpty ? .already : .added
+                SELECT * FROM unnest($1::int8[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::int8[], $7::bool[])
+                ON CONFLICT DO NOTHING
+                RETURNING petition_id, signer_key
+                """, binds: b), logger: self.logger).decode((Int64, String).self) {
+                added.insert(SignerOfPetition(petitionId: id, signerKey: key))
+            }
+            for i in candidates where added.contains(SignerOfPetition(petitionId: batch[i].petitionId, signerKey: batch[i].signerKey)) {
+                outcomes[i] = .added
+            }
+            return outcomes
         }
     }
 
@@ -236,4 +281,10 @@ extension PostGISStore {
             closedAt: try c[16].decode(Int64?.self).map(date), answer: answer, revision: try c[21].decode(Int.self),
             updatedAt: date(try c[22].decode(Int64.self)))
     }
+}
+
+/// One person on one petition: the key a second signature collides on.
+private struct SignerOfPetition: Hashable {
+    let petitionId: Int64
+    let signerKey: String
 }

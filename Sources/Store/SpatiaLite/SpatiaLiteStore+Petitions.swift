@@ -136,19 +136,42 @@ extension SpatiaLiteStore {
         }
     }
 
-    public func sign(_ s: NewPetitionSignature) async throws(StoreError) -> PetitionSigningOutcome {
-        try await write { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, closes_at FROM petitions WHERE id = ?"),
-                                             arguments: [s.petitionId]) else { return .unknownPetition }
-            let state: String = row["state"], closesAt: Int64? = row["closes_at"]
-            guard state == PetitionState.open.rawValue, let closesAt, closesAt > millis(s.at) else { return .wrongState }
-            try db.cachedStatement(sql: """
-                INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at, residence_from_provider)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """).execute(arguments: [s.petitionId, s.signerKey, s.residentId, s.districtCode, s.publicName, millis(s.at),
-                                         s.residenceFromProvider])
-            return db.changesCount == 1 ? .added : .already
+    public func signBatch(_ batch: [NewPetitionSignature]) async -> [Result<PetitionSigningOutcome, StoreError>] {
+        // Off the cooperative pool: the transaction blocks its thread until it is durable.
+        await withCheckedContinuation { done in
+            DispatchQueue.global().async { done.resume(returning: self.signBlocking(batch)) }
         }
+    }
+
+    /// The writer runs on a thread of its own and blocks it in each commit (see `GroupCommitter`).
+    public func makeSignatureWriter() -> GroupCommitter<NewPetitionSignature, PetitionSigningOutcome> {
+        GroupCommitter { [self] batch in signBlocking(batch) }
+    }
+
+    /// `signBatch`, blocking the calling thread until the transaction is durable.
+    func signBlocking(_ batch: [NewPetitionSignature]) -> [Result<PetitionSigningOutcome, StoreError>] {
+        guard !batch.isEmpty else { return [] }
+        do {
+            return try writeBlocking { db in try batch.map { try Self.sign($0, db) } }.map { .success($0) }
+        } catch {
+            guard batch.count > 1 else { return [.failure(error)] }
+            return batch.map { s in Result { () throws(StoreError) in try writeBlocking { db in try Self.sign(s, db) } } }
+        }
+    }
+
+    /// One signature in the caller's transaction: the petition's state and closing time are read
+    /// in the same transaction (SQLite's one writer keeps them from changing meanwhile).
+    private static func sign(_ s: NewPetitionSignature, _ db: Database) throws -> PetitionSigningOutcome {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, closes_at FROM petitions WHERE id = ?"),
+                                         arguments: [s.petitionId]) else { return .unknownPetition }
+        let state: String = row["state"], closesAt: Int64? = row["closes_at"]
+        guard state == PetitionState.open.rawValue, let closesAt, closesAt > millis(s.at) else { return .wrongState }
+        try db.cachedStatement(sql: """
+            INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at, residence_from_provider)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """).execute(arguments: [s.petitionId, s.signerKey, s.residentId, s.districtCode, s.publicName, millis(s.at),
+                                     s.residenceFromProvider])
+        return db.changesCount == 1 ? .added : .already
     }
 
     public func withdrawSignature(petitionId: Int64, signerKey: String, at: Date) async throws(StoreError) -> Bool {
