@@ -102,6 +102,12 @@ public struct VerifiedClaims: Sendable, Equatable {
     public var email: String?
     /// The resident's residence as the provider tells it (`residence_claim`), at most 100 characters.
     public var residence: String? = nil
+
+    public init(subject: String, level: AssuranceLevel, acr: String? = nil, personalCode: String? = nil, name: String? = nil,
+                email: String? = nil, residence: String? = nil) {
+        self.subject = subject; self.level = level; self.acr = acr; self.personalCode = personalCode; self.name = name
+        self.email = email; self.residence = residence
+    }
 }
 
 /// An ID token's payload as jwt-kit hands it over after checking the signature: every claim,

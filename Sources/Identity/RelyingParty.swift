@@ -17,6 +17,12 @@ public struct VerifiedSignIn: Sendable {
     public var requestedLevel: AssuranceLevel
     /// Where to go now: a path on this site.
     public var next: String
+
+    public init(provider: String, issuer: String, claims: VerifiedClaims, idToken: String, purpose: SignInPurpose,
+                requestedLevel: AssuranceLevel, next: String) {
+        self.provider = provider; self.issuer = issuer; self.claims = claims; self.idToken = idToken; self.purpose = purpose
+        self.requestedLevel = requestedLevel; self.next = next
+    }
 }
 
 /// Miestas as an OpenID Connect relying party: the authorization code flow with PKCE (S256),

@@ -77,6 +77,6 @@ import TestSupport
         let before = try await db.store.addUser(username: "ona", role: .admin, passwordHash: "x")
         let moderator = try await db.store.addUser(username: "mod", role: .moderator, passwordHash: "x")
         #expect(try await db.store.users().map(\.role) == [before.role, moderator.role])
-        #expect(try await db.store.appliedMigrations().last == (backend == .spatiaLite ? "v15-petition-notices" : "p6-petition-notices"))
+        #expect(try await db.store.appliedMigrations().last == (backend == .spatiaLite ? "v16-petition-tallies" : "p7-petition-tallies"))
     }
 }

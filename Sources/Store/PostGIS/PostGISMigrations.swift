@@ -12,6 +12,53 @@ enum PostGISMigrations {
         ("p4-residents", residents),
         ("p5-petitions", petitions),
         ("p6-petition-notices", petitionNotices),
+        ("p7-petition-tallies", petitionTallies),
+    ]
+
+    /// As SpatiaLite's v16: signature counts per petition, district ('' for none) and told
+    /// residence, kept by a trigger on every change of a signature (see `SpatiaLitePetitionSchema.addTallies`).
+    static let petitionTallies: [String] = [
+        """
+        CREATE TABLE petition_signature_tallies (
+            petition_id   bigint NOT NULL REFERENCES petitions (id) ON DELETE CASCADE,
+            district_code text NOT NULL,
+            told          boolean NOT NULL,
+            valid         bigint NOT NULL DEFAULT 0,
+            invalidated   bigint NOT NULL DEFAULT 0,
+            PRIMARY KEY (petition_id, district_code, told)
+        )
+        """,
+        """
+        INSERT INTO petition_signature_tallies (petition_id, district_code, told, valid, invalidated)
+        SELECT petition_id, coalesce(district_code, ''), residence_from_provider,
+               count(*) FILTER (WHERE invalidated_at IS NULL), count(*) FILTER (WHERE invalidated_at IS NOT NULL)
+        FROM petition_signatures GROUP BY 1, 2, 3
+        """,
+        """
+        CREATE FUNCTION petition_signature_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                UPDATE petition_signature_tallies
+                SET valid = valid - (OLD.invalidated_at IS NULL)::int, invalidated = invalidated - (OLD.invalidated_at IS NOT NULL)::int
+                WHERE petition_id = OLD.petition_id AND district_code = coalesce(OLD.district_code, '')
+                  AND told = OLD.residence_from_provider;
+            END IF;
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO petition_signature_tallies AS t (petition_id, district_code, told, valid, invalidated)
+                VALUES (NEW.petition_id, coalesce(NEW.district_code, ''), NEW.residence_from_provider,
+                        (NEW.invalidated_at IS NULL)::int, (NEW.invalidated_at IS NOT NULL)::int)
+                ON CONFLICT (petition_id, district_code, told)
+                DO UPDATE SET valid = t.valid + excluded.valid, invalidated = t.invalidated + excluded.invalidated;
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER petition_signatures_tally
+        AFTER INSERT OR DELETE OR UPDATE OF petition_id, district_code, residence_from_provider, invalidated_at ON petition_signatures
+        FOR EACH ROW EXECUTE FUNCTION petition_signature_tally()
+        """,
     ]
 
     /// As SpatiaLite's v15: the answer's document, a signature's residence told by the provider,

@@ -221,14 +221,15 @@ extension PostGISStore {
         }
     }
 
+    /// From the tallies the trigger keeps (migration p7): a dozen rows, however many signatures.
     public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
         let rows = try await fetch("""
-            SELECT district_code, invalidated_at IS NOT NULL, residence_from_provider, count(*) FROM petition_signatures
-            WHERE petition_id = \(petitionId) GROUP BY 1, 2, 3
-            """) { try $0.decode((String?, Bool, Bool, Int).self) }
+            SELECT district_code, told, valid, invalidated FROM petition_signature_tallies WHERE petition_id = \(petitionId)
+            """) { try $0.decode((String, Bool, Int, Int).self) }
         var counts = PetitionSignatureCounts()
-        for (code, invalid, told, n) in rows {
-            if invalid { counts.invalidated += n } else { counts.add(district: code, providerResidence: told, n) }
+        for (code, told, valid, invalidated) in rows {
+            if valid > 0 { counts.add(district: code.isEmpty ? nil : code, providerResidence: told, valid) }
+            counts.invalidated += invalidated
         }
         return counts
     }

@@ -193,6 +193,7 @@ enum SpatiaLiteMigrations {
         m.registerMigration("v13-residents") { db in try SpatiaLiteResidentSchema.create(db) }
         m.registerMigration("v14-petitions") { db in try SpatiaLitePetitionSchema.create(db) }
         m.registerMigration("v15-petition-notices") { db in try SpatiaLitePetitionSchema.addNoticesAndResidence(db) }
+        m.registerMigration("v16-petition-tallies") { db in try SpatiaLitePetitionSchema.addTallies(db) }
         return m
     }
 }

@@ -192,18 +192,17 @@ extension SpatiaLiteStore {
         }
     }
 
+    /// From the tallies the triggers keep (migration v16): a dozen rows, however many signatures.
     public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
         try await read { db in
             var counts = PetitionSignatureCounts()
-            for row in try Row.fetchAll(db, sql: """
-                SELECT district_code, residence_from_provider AS told, count(*) AS n FROM petition_signatures
-                WHERE petition_id = ? AND invalidated_at IS NULL GROUP BY district_code, residence_from_provider
-                """, arguments: [petitionId]) {
-                counts.add(district: row["district_code"], providerResidence: row["told"], row["n"])
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT district_code, told, valid, invalidated FROM petition_signature_tallies WHERE petition_id = ?
+                """), arguments: [petitionId]) {
+                let code: String = row["district_code"], valid: Int = row["valid"], invalidated: Int = row["invalidated"]
+                if valid > 0 { counts.add(district: code.isEmpty ? nil : code, providerResidence: row["told"], valid) }
+                counts.invalidated += invalidated
             }
-            counts.invalidated = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM petition_signatures WHERE petition_id = ? AND invalidated_at IS NOT NULL
-                """, arguments: [petitionId]) ?? 0
             return counts
         }
     }

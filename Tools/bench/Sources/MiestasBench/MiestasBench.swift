@@ -11,7 +11,7 @@ struct MiestasBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "miestas-bench",
         abstract: "Miestas benchmarks: prints markdown tables with medians and ratios against peers measured in the same run.",
-        subcommands: [LocateBench.self, IntakeBench.self, QueryBench.self, ClustersBench.self, DBSCANBench.self, DBSCANDump.self, PlanningBench.self, LimiterBench.self, PetitionsBench.self])
+        subcommands: [LocateBench.self, IntakeBench.self, QueryBench.self, ClustersBench.self, DBSCANBench.self, DBSCANDump.self, PlanningBench.self, LimiterBench.self, PetitionsBench.self, PetitionsHTTPBench.self])
 }
 
 /// Seconds taken by `body`, median of `runs`.
