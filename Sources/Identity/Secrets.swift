@@ -1,4 +1,5 @@
 import Crypto
+import Store
 import Foundation
 
 /// Random values, their hashes, and small encrypted blobs, for states, nonces, PKCE verifiers
@@ -12,7 +13,7 @@ enum Secrets {
     }
 
     static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(text.utf8)).hex
     }
 
     /// The PKCE S256 challenge of a verifier.
@@ -51,6 +52,6 @@ public struct PersonalCodeDigest: Sendable {
     }
 
     public func digest(_ code: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(Self.normalised(code).utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(Self.normalised(code).utf8), using: key).hex
     }
 }

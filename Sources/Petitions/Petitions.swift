@@ -89,6 +89,11 @@ public struct Petitions: Sendable {
         } catch { throw .store(error) }
     }
 
+    /// The signature counts alone (after a signature, the count to answer with: one read of the tallies).
+    public func counts(id: Int64) async throws(PetitionError) -> PetitionSignatureCounts {
+        do { return try await store.signatureCounts(petitionId: id) } catch { throw .store(error) }
+    }
+
     /// Petitions for a list: the public sees those past moderation (and rejected or hidden ones,
     /// as their reasons); an author adds their own; moderators see all.
     public func list(_ filter: PetitionFilter, for actor: PetitionActor?, at now: Date = Date()) async throws(PetitionError) -> [Petition] {

@@ -276,11 +276,11 @@ public struct Consultations: Sendable {
     }
 
     static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(text.utf8)).hex
     }
 
     static func sha256(_ geometry: Geometry) -> String {
-        SHA256.hash(data: WKB.encode(geometry)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: WKB.encode(geometry)).hex
     }
 
     static func json(_ window: ConsultationWindow?) -> JSONValue {

@@ -58,7 +58,7 @@ public struct StaffAccounts: Sendable {
     }
 
     private func issueToken(for user: StaffUser, at now: Date) async throws(StaffError) -> (token: String, user: StaffUser, expiresAt: Date) {
-        let token = "st_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let token = "st_" + (0..<32).map { _ in UInt8.random(in: 0...255) }.hex
         let expires = now.addingTimeInterval(tokenLifetime)
         do { try await store.storeToken(token, userId: user.id, expiresAt: expires) } catch { throw .unavailable(error.description) }
         return (token, user, expires)

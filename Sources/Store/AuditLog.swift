@@ -62,7 +62,7 @@ public enum AuditChain {
     }
 
     public static func hash(prevHash: String, canonical: String) -> String {
-        SHA256.hash(data: Data((prevHash + "\n" + canonical).utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data((prevHash + "\n" + canonical).utf8)).hex
     }
 
     public static func expectedHash(of e: AuditEntry) -> String {

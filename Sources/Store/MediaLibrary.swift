@@ -19,7 +19,7 @@ public struct MediaLibrary: Sendable {
 
     /// Stores `bytes` (if not stored already) and answers the file's name, e.g. `3a7b…e1.jpg`.
     public func store(_ bytes: [UInt8], fileExtension: String) throws(StoreError) -> String {
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: bytes).hex
         let name = "\(digest).\(fileExtension)"
         let target = directory.appendingPathComponent(name)
         if FileManager.default.fileExists(atPath: target.path) { return name }

@@ -37,7 +37,7 @@ struct Visitor {
         if let s = cookies[Self.seedCookie], s.count == 32, s.allSatisfy(\.isHexDigit) {
             seed = s; seedIsNew = false
         } else {
-            seed = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined(); seedIsNew = true
+            seed = (0..<16).map { _ in UInt8.random(in: 0...255) }.hex; seedIsNew = true
         }
         session = cookies[Self.sessionCookie].flatMap { $0.isEmpty ? nil : $0 }
         residentToken = cookies[Self.residentCookie].flatMap { $0.isEmpty ? nil : $0 }
@@ -59,7 +59,7 @@ struct Visitor {
     /// so another site can neither read nor forge it.
     func csrfToken(key: SymmetricKey) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(seed)|\(session ?? "")".utf8), using: key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return mac.hex
     }
 
     /// True when the form's token matches (compared in constant time).

@@ -34,30 +34,65 @@ enum PostGISMigrations {
                count(*) FILTER (WHERE invalidated_at IS NULL), count(*) FILTER (WHERE invalidated_at IS NOT NULL)
         FROM petition_signatures GROUP BY 1, 2, 3
         """,
+        // Statement-level triggers with transition tables: one upsert per district of a batch of
+        // signatures, not one per signature (a row trigger's upsert per row cost PostgreSQL more
+        // than the insert itself). PostgreSQL allows one event per trigger with transition tables.
         """
-        CREATE FUNCTION petition_signature_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION petition_signature_tally_add() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP IN ('DELETE', 'UPDATE') THEN
-                UPDATE petition_signature_tallies
-                SET valid = valid - (OLD.invalidated_at IS NULL)::int, invalidated = invalidated - (OLD.invalidated_at IS NOT NULL)::int
-                WHERE petition_id = OLD.petition_id AND district_code = coalesce(OLD.district_code, '')
-                  AND told = OLD.residence_from_provider;
-            END IF;
-            IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                INSERT INTO petition_signature_tallies AS t (petition_id, district_code, told, valid, invalidated)
-                VALUES (NEW.petition_id, coalesce(NEW.district_code, ''), NEW.residence_from_provider,
-                        (NEW.invalidated_at IS NULL)::int, (NEW.invalidated_at IS NOT NULL)::int)
+            INSERT INTO petition_signature_tallies AS t (petition_id, district_code, told, valid, invalidated)
+                SELECT petition_id, coalesce(district_code, ''), residence_from_provider,
+                       count(*) FILTER (WHERE invalidated_at IS NULL), count(*) FILTER (WHERE invalidated_at IS NOT NULL)
+                FROM added GROUP BY 1, 2, 3
                 ON CONFLICT (petition_id, district_code, told)
                 DO UPDATE SET valid = t.valid + excluded.valid, invalidated = t.invalidated + excluded.invalidated;
-            END IF;
             RETURN NULL;
         END
         $$
         """,
         """
-        CREATE TRIGGER petition_signatures_tally
-        AFTER INSERT OR DELETE OR UPDATE OF petition_id, district_code, residence_from_provider, invalidated_at ON petition_signatures
-        FOR EACH ROW EXECUTE FUNCTION petition_signature_tally()
+        CREATE FUNCTION petition_signature_tally_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE petition_signature_tallies t SET valid = t.valid - r.valid, invalidated = t.invalidated - r.invalidated
+                FROM (SELECT petition_id, coalesce(district_code, '') AS district_code, residence_from_provider AS told,
+                             count(*) FILTER (WHERE invalidated_at IS NULL) AS valid,
+                             count(*) FILTER (WHERE invalidated_at IS NOT NULL) AS invalidated
+                      FROM removed GROUP BY 1, 2, 3) r
+                WHERE t.petition_id = r.petition_id AND t.district_code = r.district_code AND t.told = r.told;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE FUNCTION petition_signature_tally_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE petition_signature_tallies t SET valid = t.valid - r.valid, invalidated = t.invalidated - r.invalidated
+                FROM (SELECT petition_id, coalesce(district_code, '') AS district_code, residence_from_provider AS told,
+                             count(*) FILTER (WHERE invalidated_at IS NULL) AS valid,
+                             count(*) FILTER (WHERE invalidated_at IS NOT NULL) AS invalidated
+                      FROM removed GROUP BY 1, 2, 3) r
+                WHERE t.petition_id = r.petition_id AND t.district_code = r.district_code AND t.told = r.told;
+            INSERT INTO petition_signature_tallies AS t (petition_id, district_code, told, valid, invalidated)
+                SELECT petition_id, coalesce(district_code, ''), residence_from_provider,
+                       count(*) FILTER (WHERE invalidated_at IS NULL), count(*) FILTER (WHERE invalidated_at IS NOT NULL)
+                FROM added GROUP BY 1, 2, 3
+                ON CONFLICT (petition_id, district_code, told)
+                DO UPDATE SET valid = t.valid + excluded.valid, invalidated = t.invalidated + excluded.invalidated;
+            RETURN NULL;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER petition_signatures_tally_insert AFTER INSERT ON petition_signatures
+        REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION petition_signature_tally_add()
+        """,
+        """
+        CREATE TRIGGER petition_signatures_tally_delete AFTER DELETE ON petition_signatures
+        REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION petition_signature_tally_remove()
+        """,
+        """
+        CREATE TRIGGER petition_signatures_tally_update AFTER UPDATE ON petition_signatures
+        REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION petition_signature_tally_change()
         """,
     ]
 

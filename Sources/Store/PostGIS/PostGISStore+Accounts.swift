@@ -66,7 +66,7 @@ extension PostGISStore {
 
 extension PostGISStore {
     public func addAPIKey(name: String) async throws(StoreError) -> (APIKey, secret: String) {
-        let secret = "mk_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let secret = "mk_" + (0..<32).map { _ in UInt8.random(in: 0...255) }.hex
         let now = millis(Date())
         let prefix = String(secret.prefix(10))
         let id = try await transaction { c in

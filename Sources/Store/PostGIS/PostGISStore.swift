@@ -252,7 +252,7 @@ public final class PostGISStore: MiestasStore, Sendable {
 
     /// Secrets (API keys, bearer tokens) are stored as their SHA-256, never as themselves.
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hex
     }
 
     /// A store error for whatever the driver threw: the server's message when it sent one, and

@@ -3,7 +3,7 @@ import GRDB
 
 extension SpatiaLiteStore {
     public func addAPIKey(name: String) async throws(StoreError) -> (APIKey, secret: String) {
-        let secret = "mk_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let secret = "mk_" + (0..<32).map { _ in UInt8.random(in: 0...255) }.hex
         let now = Date()
         let prefix = String(secret.prefix(10))
         let id = try await write { db in

@@ -13,12 +13,12 @@ extension SpatiaLiteStore {
             var record = audit
             record.subject = "petition \(id)"
             try Self.appendAudit(record, db, origin: self.origin)
-            return try Self.petition(try Row.fetchOne(db, sql: "SELECT * FROM petitions WHERE id = ?", arguments: [id])!)
+            return try Self.petition(try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM petitions WHERE id = ?"), arguments: [id])!)
         }
     }
 
     public func petition(id: Int64) async throws(StoreError) -> Petition? {
-        try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM petitions WHERE id = ?", arguments: [id]).map(Self.petition) }
+        try await read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM petitions WHERE id = ?"), arguments: [id]).map(Self.petition) }
     }
 
     public func petitions(_ f: PetitionFilter) async throws(StoreError) -> [Petition] {
@@ -63,7 +63,7 @@ extension SpatiaLiteStore {
                     try insert.execute(arguments: [s.residentId, m.recipient, m.subject, m.body, millis(p.updatedAt), millis(p.updatedAt)])
                 }
             }
-            return try Row.fetchOne(db, sql: "SELECT * FROM petitions WHERE id = ?", arguments: [p.id]).map(Self.petition)
+            return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM petitions WHERE id = ?"), arguments: [p.id]).map(Self.petition)
         }
     }
 
@@ -126,7 +126,7 @@ extension SpatiaLiteStore {
     }
 
     public func sponsorCount(petitionId: Int64) async throws(StoreError) -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM petition_sponsors WHERE petition_id = ?", arguments: [petitionId]) ?? 0 }
+        try await read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM petition_sponsors WHERE petition_id = ?"), arguments: [petitionId]) ?? 0 }
     }
 
     public func isSponsor(petitionId: Int64, signerKey: String) async throws(StoreError) -> Bool {

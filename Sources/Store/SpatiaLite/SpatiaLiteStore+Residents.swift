@@ -10,13 +10,13 @@ extension SpatiaLiteStore: ResidentStore {
                 SET last_sign_in_at = excluded.last_sign_in_at,
                     personal_code_hmac = COALESCE(excluded.personal_code_hmac, residents.personal_code_hmac)
                 """, arguments: [issuer, subject, personalCodeDigest, millis(at), millis(at)])
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM residents WHERE issuer = ? AND subject = ?", arguments: [issuer, subject])!
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM residents WHERE issuer = ? AND subject = ?"), arguments: [issuer, subject])!
             return Self.resident(row)
         }
     }
 
     public func resident(id: Int64) async throws(StoreError) -> Resident? {
-        try await read { db in try Row.fetchOne(db, sql: "SELECT * FROM residents WHERE id = ?", arguments: [id]).map(Self.resident) }
+        try await read { db in try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM residents WHERE id = ?"), arguments: [id]).map(Self.resident) }
     }
 
     public func residents(personalCodeDigest: String) async throws(StoreError) -> [Resident] {
@@ -35,7 +35,7 @@ extension SpatiaLiteStore: ResidentStore {
                 WHERE id = ?
                 """, arguments: [contact.name, contact.email, contact.notifyStatusChanges && contact.email != nil, contact.language,
                                  consenting, millis(at), id])
-            return try Row.fetchOne(db, sql: "SELECT * FROM residents WHERE id = ?", arguments: [id]).map(Self.resident)
+            return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM residents WHERE id = ?"), arguments: [id]).map(Self.resident)
         }
     }
 
@@ -78,14 +78,14 @@ extension SpatiaLiteStore: ResidentStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM resident_sessions WHERE token_hash = ? AND expires_at > ?",
                                              arguments: [tokenHash, millis(at)]) else { return nil }
             let session = Self.residentSession(row)
-            guard let resident = try Row.fetchOne(db, sql: "SELECT * FROM residents WHERE id = ?", arguments: [session.residentId]) else { return nil }
+            guard let resident = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM residents WHERE id = ?"), arguments: [session.residentId]) else { return nil }
             return (session, Self.resident(resident))
         }
     }
 
     public func endResidentSession(tokenHash: String) async throws(StoreError) -> ResidentSessionRecord? {
         try await write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM resident_sessions WHERE token_hash = ?", arguments: [tokenHash]) else { return nil }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM resident_sessions WHERE token_hash = ?"), arguments: [tokenHash]) else { return nil }
             try db.execute(sql: "DELETE FROM resident_sessions WHERE token_hash = ?", arguments: [tokenHash])
             return Self.residentSession(row)
         }
@@ -135,7 +135,7 @@ extension SpatiaLiteStore: LoginTransactionStore {
 
     public func takeLoginTransaction(stateHash: String, at: Date) async throws(StoreError) -> LoginTransaction? {
         try await write { db in
-            guard let r = try Row.fetchOne(db, sql: "SELECT * FROM login_transactions WHERE state_hash = ?", arguments: [stateHash]) else { return nil }
+            guard let r = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM login_transactions WHERE state_hash = ?"), arguments: [stateHash]) else { return nil }
             try db.execute(sql: "DELETE FROM login_transactions WHERE state_hash = ?", arguments: [stateHash])
             let t = LoginTransaction(stateHash: r["state_hash"], browserHash: r["browser_hash"], provider: r["provider"], level: r["level"],
                                      purpose: r["purpose"], next: r["next"], sealed: unbase64(r["sealed"]),

@@ -172,7 +172,7 @@ public final class SpatiaLiteStore: MiestasStore, Sendable {
 
     /// Secrets (API keys, bearer tokens) are stored as their SHA-256, never as themselves.
     static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hex
     }
 
     static func wrap(_ error: Error) -> StoreError {
