@@ -34,7 +34,9 @@ public final class LiveClusterIndex: Sendable {
     private let builds = DispatchQueue(label: "miestas.clusters.live-rebuild", qos: .utility)
 
     private struct State: Sendable {
-        var catalogue: ClusterCatalogue
+        var catalogue: ClusterCatalogue { didSet { version += 1 } }
+        /// Counts every snapshot swapped in (placed reports and full builds alike).
+        var version = 0
         var generation = 0
         /// Handed over, not yet taken by the update queue.
         var incoming: [ClusterPoint] = []
@@ -86,6 +88,10 @@ public final class LiveClusterIndex: Sendable {
 
     /// The current snapshot.
     public var catalogue: ClusterCatalogue { state.withLock { $0.catalogue } }
+
+    /// The current snapshot with its number, which grows with every new snapshot: whatever was
+    /// derived from a snapshot stays true until the number changes.
+    public var snapshot: (catalogue: ClusterCatalogue, version: Int) { state.withLock { ($0.catalogue, $0.version) } }
 
     /// The current snapshot's index for `filter`.
     public func index(for filter: ClusterFilter = .all) -> ClusterIndex { catalogue.index(for: filter) }

@@ -124,7 +124,7 @@ public func buildRouter(services: AppServices) -> Router<ClientRequestContext> {
     router.get("metrics") { _, _ in
         let text = services.telemetry.render(writerQueue: services.intake.writerQueueDepth, writerTotals: services.intake.writerTotals,
                                                    openReports: services.intake.openReports.count,
-                                                   changeFeedLag: services.changes.position.lagSeconds)
+                                                   changeFeedLag: services.changes.position.lagSeconds, clustersCache: services.clusters.answers)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
@@ -135,7 +135,7 @@ public func buildRouter(services: AppServices) -> Router<ClientRequestContext> {
     auth.register(on: router)
     ReportsController(store: services.store, openReports: services.intake.openReports, auth: auth, time: services.time,
                       statusChanged: { services.reportStatusChanged($0) }).register(on: router)
-    ClustersController(clusters: services.clusters, time: services.time).register(on: router)
+    ClustersController(clusters: services.clusters, telemetry: services.telemetry, time: services.time).register(on: router)
     WMSController(maps: services.maps, petitions: services.petitions, locator: services.locator, publicURL: services.open311.publicURL).register(on: router)
     TilesController(maps: services.maps).register(on: router)
     HotspotsController(clusters: services.clusters, time: services.time).register(on: router)

@@ -15,6 +15,7 @@ import Store
 /// snapshot is replaced within a second of new reports; an id from an older one may answer 404.
 struct ClustersController: Sendable {
     let clusters: MapClusters
+    let telemetry: Telemetry
     /// Days in `since`/`until` are local days.
     let time: LocalTime
 
@@ -39,11 +40,17 @@ struct ClustersController: Sendable {
         ClustersDocument(detail: try ClusterDetail(request), clusters: clusters)
     }
 
+    /// Answered from `MapClusters.answers` when the same request was answered from the same
+    /// snapshot of the index; written otherwise.
     func clustersInView(_ request: Request) throws -> Response {
-        let index = try filteredIndex(request)
-        guard let zoomText = request.parameter("zoom") else { throw Problem(.badRequest, "zoom is required (0 to 18)") }
-        guard let zoom = Int(zoomText), (0...index.options.maxZoom + 1).contains(zoom) else {
-            throw Problem(.badRequest, "zoom must be a whole number from 0 to \(index.options.maxZoom + 1), got '\(zoomText.prefix(20))'")
+        let grouped = try grouping(request)
+        let filter = try filter(request)
+        let live = clusters.index(byDistrict: grouped)
+        let snapshot = live.snapshot
+        let maxZoom = snapshot.catalogue.options.maxZoom + 1
+        guard let zoomText = request.parameter("zoom") else { throw Problem(.badRequest, "zoom is required (0 to \(maxZoom))") }
+        guard let zoom = Int(zoomText), (0...maxZoom).contains(zoom) else {
+            throw Problem(.badRequest, "zoom must be a whole number from 0 to \(maxZoom), got '\(zoomText.prefix(20))'")
         }
         let document = try document(request)
         var bounds = MapBounds.world
@@ -54,21 +61,32 @@ struct ClustersController: Sendable {
             }
             bounds = MapBounds(west: parts[0], south: parts[1], east: parts[2], north: parts[3])
         }
-        return document.response(index.clusters(in: bounds, zoom: zoom))
+        let key = ClustersAnswerCache.Key(byDistrict: grouped, filter: filter, zoom: zoom, bounds: bounds, detail: document.detail)
+        let (body, hit) = clusters.answers.answer(key, version: snapshot.version) {
+            ByteBuffer(bytes: document.write(snapshot.catalogue.index(for: filter).clusters(in: bounds, zoom: zoom)))
+        }
+        telemetry.clustersAnswer(hit: hit)
+        return ClustersDocument.response(body)
     }
 
     /// The index for the request's grouping and filters.
     func filteredIndex(_ request: Request) throws -> ClusterIndex {
-        let grouped: Bool
-        switch request.parameter("by") {
-        case nil, "none": grouped = false
-        case "district": grouped = true
-        case let other?: throw Problem(.badRequest, "by must be district (or absent), got '\(other.prefix(20))'")
-        }
-        return clusters.index(byDistrict: grouped).index(for: try filter(request))
+        clusters.index(byDistrict: try grouping(request)).index(for: try filter(request))
     }
 
-    func filter(_ request: Request) throws -> ClusterFilter {
+    /// Whether the request asks for clusters per district (`by=district`).
+    func grouping(_ request: Request) throws -> Bool {
+        switch request.parameter("by") {
+        case nil, "none": return false
+        case "district": return true
+        case let other?: throw Problem(.badRequest, "by must be district (or absent), got '\(other.prefix(20))'")
+        }
+    }
+
+    func filter(_ request: Request) throws -> ClusterFilter { try Self.filter(request, clusters: clusters, time: time) }
+
+    /// The request's `service`, `status`, `since` and `until` (the hotspots take them too).
+    static func filter(_ request: Request, clusters: MapClusters, time: LocalTime) throws -> ClusterFilter {
         var filter = ClusterFilter()
         if let codes = request.parameter("service") {
             filter.services = Set(try codes.split(separator: ",").map { code in

@@ -7,8 +7,8 @@ import Store
 ///
 /// A cluster's `services` breakdown is most of the answer (Boston's clusters count dozens of
 /// categories each), and a map that only draws circles needs none of it.
-struct ClusterDetail: Sendable, Equatable {
-    enum Services: Sendable, Equatable {
+struct ClusterDetail: Sendable, Hashable {
+    enum Services: Sendable, Hashable {
         /// Every service of the cluster, code → count (the default; what the API always said).
         case all
         /// No `services` member.
@@ -18,7 +18,7 @@ struct ClusterDetail: Sendable, Equatable {
     }
 
     /// The properties a feature may carry; an answer carries those asked for that apply to it.
-    struct Fields: OptionSet, Sendable {
+    struct Fields: OptionSet, Sendable, Hashable {
         let rawValue: Int
         static let cluster = Fields(rawValue: 1), count = Fields(rawValue: 2), clusterID = Fields(rawValue: 4)
         static let expansionZoom = Fields(rawValue: 8), services = Fields(rawValue: 16), district = Fields(rawValue: 32)
@@ -80,7 +80,11 @@ struct ClustersDocument {
     }
 
     func response(_ features: [ClusterFeature]) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/geo+json"], body: .init(byteBuffer: ByteBuffer(bytes: write(features))))
+        Self.response(ByteBuffer(bytes: write(features)))
+    }
+
+    static func response(_ body: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/geo+json"], body: .init(byteBuffer: body))
     }
 
     func response(reports: [ClusterPoint]) -> Response {
@@ -91,7 +95,7 @@ struct ClustersDocument {
             report(p, into: &out)
         }
         out.raw("]}")
-        return Response(status: .ok, headers: [.contentType: "application/geo+json"], body: .init(byteBuffer: ByteBuffer(bytes: out.bytes)))
+        return Self.response(ByteBuffer(bytes: out.bytes))
     }
 
     func write(_ features: [ClusterFeature]) -> [UInt8] {

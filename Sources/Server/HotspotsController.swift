@@ -29,7 +29,7 @@ struct HotspotsController: Sendable {
             let code = context.parameters.get("code") ?? ""
             let eps = try number(request, "eps", default: MapClusters.hotspotEps, range: 0...5_000)
             let minPoints = Int(try number(request, "min_points", default: Double(MapClusters.hotspotMinPoints), range: 1...100_000))
-            let filter = try ClustersController(clusters: clusters, time: time).filter(request)
+            let filter = try ClustersController.filter(request, clusters: clusters, time: time)
             let found: HotspotReport?
             do { found = try clusters.hotspots(district: code, filter: filter, eps: eps, minPoints: minPoints) } catch let error as HotspotError {
                 throw Problem(.badRequest, error.description)

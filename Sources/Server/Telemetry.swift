@@ -32,6 +32,10 @@ public final class Telemetry: Sendable {
                                                helpText: "Form posts refused because the field hidden from people was filled in (a bot), by form") }
     static var feedLag: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "change_feed_lag", unitName: "seconds",
                                               helpText: "Age of the oldest change in the log this server has not applied yet (0 when none waits)") }
+    static var clustersAnswers: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "clusters_answers", unitName: "total",
+                                                     helpText: "Clusters answers since start, by whether they came from the answer cache (hit) or were written (miss)") }
+    static var clustersCacheBytes: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "clusters_answer_cache", unitName: "bytes",
+                                                        helpText: "Bytes of clusters answers kept for the current snapshots") }
     static var openReports: MetricNameDescriptor { MetricNameDescriptor(namespace: "miestas", metricName: "open_reports_indexed", unitName: "reports",
                                                   helpText: "Open reports in the in-memory duplicate index") }
 
@@ -73,6 +77,11 @@ public final class Telemetry: Sendable {
         count(Self.limited, "write", write.rawValue)
     }
 
+    /// A clusters answer, served from the answer cache or written.
+    func clustersAnswer(hit: Bool) {
+        count(Self.clustersAnswers, "cache", hit ? "hit" : "miss")
+    }
+
     /// A form whose honeypot field was filled in.
     public func honeypot(form: String) {
         count(Self.honeypot, "form", form)
@@ -88,7 +97,8 @@ public final class Telemetry: Sendable {
         }.increment()
     }
 
-    func render(writerQueue: Int, writerTotals: WriterTotals, openReports: Int, changeFeedLag: Double) -> String {
+    func render(writerQueue: Int, writerTotals: WriterTotals, openReports: Int, changeFeedLag: Double, clustersCache: ClustersAnswerCache) -> String {
+        registry.makeGauge(descriptor: Self.clustersCacheBytes).set(Double(clustersCache.bytes))
         registry.makeGauge(descriptor: Self.feedLag).set(changeFeedLag)
         registry.makeGauge(descriptor: Self.queue).set(Double(writerQueue))
         // Totals kept by the writer itself, shown as gauges of their current value.

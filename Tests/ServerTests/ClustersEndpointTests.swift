@@ -95,11 +95,29 @@ import Testing
                 #expect(status == .badRequest, "\(bad)")
             }
 
+            // The same request again is the same bytes from the answer cache; a new report makes a
+            // new snapshot, and the next answer counts it.
+            let uri = "/api/v1/clusters?zoom=3&services=none&fields=count"
+            let before = try await get(client, uri)
+            let again = try await get(client, uri)
+            #expect(again.body == before.body)
+            let metrics = String(buffer: try await get(client, "/metrics").body)
+            #expect(metrics.contains(#"miestas_clusters_answers_total{cache="hit"}"#))
+            _ = try await f.post(client, f.pothole(lat: "54.9001", long: "23.9300"))
+            var counted = 0
+            let newReportDeadline = ContinuousClock.now + .seconds(10)
+            repeat {
+                counted = Self.count(try Self.features(try await get(client, uri)))
+                if counted == 16 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            } while ContinuousClock.now < newReportDeadline
+            #expect(counted == 16)
+
             // Hotspots: the 12 potholes form one, the 3 graffiti are noise at min_points 5.
             let r = try await get(client, "/api/v1/districts/zaliakalnis/hotspots?eps=30&min_points=5")
             let hotspots = try Self.features(r)
             #expect(hotspots.count == 1)
-            #expect((hotspots.first?["properties"] as? [String: Any])?["count"] as? Int == 12)
+            #expect((hotspots.first?["properties"] as? [String: Any])?["count"] as? Int == 13)
             #expect((hotspots.first?["geometry"] as? [String: Any])?["type"] as? String == "Polygon")
             #expect(try Self.features(try await get(client, "/api/v1/districts/centras/hotspots?eps=30&min_points=5")).isEmpty)
             let badStatus = try await get(client, "/api/v1/districts/zaliakalnis/hotspots?eps=-1").status
