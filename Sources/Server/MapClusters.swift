@@ -22,6 +22,8 @@ final class MapClusters: Sendable {
     /// The ids in the indexes, so a report learnt twice (from intake and from the change feed,
     /// or from the feed after the start's load) is placed once.
     private let known: Mutex<Set<Int64>>
+    /// Whole clusters answers of the current snapshots (`GET /api/v1/clusters`).
+    let answers = ClustersAnswerCache()
 
     init(points: [ReportPoint], catalogue: [String], districts: [String]) throws {
         self.districts = districts
@@ -30,8 +32,22 @@ final class MapClusters: Sendable {
         quotedDistricts = districts.map(QuotedNames.quote)
         known = Mutex(Set(points.map(\.id)))
         let clusterPoints = points.map(Self.converter(services, districtIndex))
-        free = try LiveClusterIndex(points: clusterPoints)
-        byDistrict = try LiveClusterIndex(points: clusterPoints, options: ClusterOptions(grouping: .byDistrict))
+        (free, byDistrict) = try Self.build(clusterPoints)
+    }
+
+    /// The free and per-district indexes, built at once on two threads: each is a CPU-bound build
+    /// over every report (about a second for a million) that the server waits for before it
+    /// listens, and they share nothing.
+    private static func build(_ points: [ClusterPoint]) throws(ClusterError) -> (LiveClusterIndex, LiveClusterIndex) {
+        let options = [ClusterOptions(), ClusterOptions(grouping: .byDistrict)]
+        let built = Mutex<[Int: Result<LiveClusterIndex, ClusterError>]>([:])
+        DispatchQueue.concurrentPerform(iterations: options.count) { i in
+            let result: Result<LiveClusterIndex, ClusterError>
+            do throws(ClusterError) { result = .success(try LiveClusterIndex(points: points, options: options[i])) } catch { result = .failure(error) }
+            built.withLock { $0[i] = result }
+        }
+        let results = built.withLock { $0 }
+        return (try results[0]!.get(), try results[1]!.get())
     }
 
     private static func converter(_ services: ServiceCodes, _ districts: [String: Int32]) -> (ReportPoint) -> ClusterPoint {

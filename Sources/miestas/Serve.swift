@@ -32,10 +32,12 @@ struct Serve: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: settings.server.logLevel) ?? .info
         let store = try await options.open(settings)
         let services: AppServices
+        let loading = ContinuousClock.now
         do { services = try await AppServices.load(store: store, settings: settings) } catch { throw fail(error) }
+        let loaded = ContinuousClock.now - loading
         logger.info("configuration: \(settings.file ?? "no file (defaults, environment, flags)"); municipality \(settings.municipality.name(in: settings.web.defaultLanguage)), jurisdiction \(settings.jurisdictionID), time zone \(settings.municipality.timeZone.identifier)")
         for warning in settings.warnings { logger.warning("\(warning)") }
-        logger.info("database \(store.location): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services")
+        logger.info("database \(store.location): \(services.locator.districts.count) districts indexed, \(services.intake.services.count) services, loaded in \(loaded.components.seconds).\(loaded.components.attoseconds / 100_000_000_000_000_000) s")
         if let identity = settings.identity {
             logger.info("identity: providers \(identity.providers.map(\.id).joined(separator: ", ")), callback \(identity.redirectURI)")
         }

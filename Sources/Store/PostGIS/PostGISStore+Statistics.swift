@@ -3,40 +3,87 @@ import Geo
 import PostgresNIO
 
 extension PostGISStore {
-    /// Every report's point, read as columns of arrays per chunk of ids rather than row by row: a
+    /// Every report's point, read as columns of arrays per range of ids rather than row by row: a
     /// server's start reads all of them, and postgres-nio's decoding of a million rows (generic,
     /// per cell) took most of a start over a million reports; a few arrays per chunk decode in a
-    /// fraction of that. Chunks are separate statements: what changes meanwhile comes through the
-    /// change feed, whose head the caller took first.
+    /// fraction of that. The ranges are read `pointReaders` at a time on their own connections,
+    /// so PostgreSQL gathers the next chunk while this process decodes the last one. Chunks are
+    /// separate statements: what changes meanwhile comes through the change feed, whose head the
+    /// caller took first.
     public func reportPoints(districtCode: String?) async throws(StoreError) -> [ReportPoint] {
-        var points: [ReportPoint] = []
-        var after: Int64 = 0
+        let span = try await fetchOne("""
+            SELECT min(id), max(id) FROM reports WHERE \(districtCode)::text IS NULL OR district_code = \(districtCode)
+            """) { try $0.decode((Int64?, Int64?).self) }
+        guard case let (low?, high?)? = span else { return [] }
+        let ranges = Self.pointRanges(low: low, high: high)
+        var chunks = [[ReportPoint]](repeating: [], count: ranges.count)
+        do {
+            try await withThrowingTaskGroup(of: (Int, [ReportPoint]).self) { group in
+                var next = 0
+                func read() {
+                    let i = next
+                    next += 1
+                    group.addTask { (i, try await self.reportPoints(ids: ranges[i], districtCode: districtCode)) }
+                }
+                while next < min(Self.pointReaders, ranges.count) { read() }
+                while let (i, points) = try await group.next() {
+                    chunks[i] = points
+                    if next < ranges.count { read() }
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw Self.wrap(error)
+        }
+        return Array(chunks.joined())
+    }
+
+    /// The ranges of ids `reportPoints` reads: `pointChunk` ids each, but never more than
+    /// `maxPointRanges` (ids far apart make wider ranges, not thousands of near-empty ones).
+    static func pointRanges(low: Int64, high: Int64) -> [ClosedRange<Int64>] {
+        guard low <= high else { return [] }
+        let span = UInt64(bitPattern: high &- low) &+ 1   // 0 only for the whole Int64 range
+        let n = UInt64(maxPointRanges)
+        let perRange = span == 0 ? UInt64.max / n + 1 : span / n + (span % n == 0 ? 0 : 1)
+        let width = Int64(clamping: max(UInt64(pointChunk), perRange))
+        var ranges: [ClosedRange<Int64>] = []
+        var start = low
         while true {
-            let query: PostgresQuery = """
-                SELECT array_agg(id), array_agg(lon), array_agg(lat), array_agg(service_code), array_agg(status),
-                       array_agg(requested_at), array_agg(coalesce(district_code, ''))
-                FROM (SELECT id, lon, lat, service_code, status, requested_at, district_code FROM reports
-                      WHERE id > \(after) AND (\(districtCode)::text IS NULL OR district_code = \(districtCode))
-                      ORDER BY id LIMIT \(Self.pointChunk)) chunk
-                """
-            let columns = try await fetchOne(query) { row in
-                try row.decode(([Int64]?, [Double]?, [Double]?, [String]?, [String]?, [Int64]?, [String]?).self)
-            }
-            guard case let (ids?, lons?, lats?, services?, statuses?, requested?, districts?)? = columns else { break }
-            points.reserveCapacity(points.count + ids.count)
-            for i in ids.indices {
-                points.append(ReportPoint(id: ids[i], location: Coordinate(lons[i], lats[i]), serviceCode: services[i],
-                                          status: ReportStatus(rawValue: statuses[i]) ?? .open, requestedAt: requested[i],
-                                          districtCode: districts[i].isEmpty ? nil : districts[i]))
-            }
-            guard ids.count == Self.pointChunk, let last = ids.last else { break }
-            after = last
+            let (last, overflow) = start.addingReportingOverflow(width - 1)
+            if overflow || last >= high { ranges.append(start...high); return ranges }
+            ranges.append(start...last)
+            start = last + 1
+        }
+    }
+
+    /// The points of the reports with ids in `ids`.
+    private func reportPoints(ids: ClosedRange<Int64>, districtCode: String?) async throws(StoreError) -> [ReportPoint] {
+        let query: PostgresQuery = """
+            SELECT array_agg(id), array_agg(lon), array_agg(lat), array_agg(service_code), array_agg(status),
+                   array_agg(requested_at), array_agg(coalesce(district_code, ''))
+            FROM (SELECT id, lon, lat, service_code, status, requested_at, district_code FROM reports
+                  WHERE id BETWEEN \(ids.lowerBound) AND \(ids.upperBound)
+                    AND (\(districtCode)::text IS NULL OR district_code = \(districtCode))
+                  ORDER BY id) chunk
+            """
+        let columns = try await fetchOne(query) { row in
+            try row.decode(([Int64]?, [Double]?, [Double]?, [String]?, [String]?, [Int64]?, [String]?).self)
+        }
+        guard case let (ids?, lons?, lats?, services?, statuses?, requested?, districts?)? = columns else { return [] }
+        var points: [ReportPoint] = []
+        points.reserveCapacity(ids.count)
+        for i in ids.indices {
+            points.append(ReportPoint(id: ids[i], location: Coordinate(lons[i], lats[i]), serviceCode: services[i],
+                                      status: ReportStatus(rawValue: statuses[i]) ?? .open, requestedAt: requested[i],
+                                      districtCode: districts[i].isEmpty ? nil : districts[i]))
         }
         return points
     }
 
-    /// Report points per statement in `reportPoints`.
-    static let pointChunk = 100_000
+    /// Report ids per statement in `reportPoints`, statements in flight at once, and at most this
+    /// many statements in all.
+    static let pointChunk = 100_000, pointReaders = 2, maxPointRanges = 1_000
 
     public func statusCountsByDistrict() async throws(StoreError) -> [String: StatusCounts] {
         let rows = try await fetch("SELECT coalesce(district_code, ''), status, count(*) FROM reports GROUP BY 1, 2") {
