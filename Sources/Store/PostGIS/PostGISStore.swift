@@ -147,6 +147,8 @@ public final class PostGISStore: MiestasStore, Sendable {
 
     /// How long a call waits for a connection of the pool before it gives up with `.unavailable`.
     static let leaseTimeout: Duration = .seconds(30)
+    /// How long a call waits for a pooled connection before it checks that the server is there.
+    static let leaseProbeAfter: Duration = .seconds(1)
 
     /// `body` on a pooled connection, but not after waiting `leaseTimeout` for one: the pool keeps
     /// requests waiting while it retries a server that went away (for up to a minute), and a
@@ -159,8 +161,14 @@ public final class PostGISStore: MiestasStore, Sendable {
         let got = Flag()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { [client] in try await client.withConnection { connection in got.set(true); return try await work.value(connection) } }
-            group.addTask {
-                try await Task.sleep(for: Self.leaseTimeout)
+            group.addTask { [self] in
+                // The pool's connections may all have been idle when the server went away, so no
+                // call has seen a connection lost and the pool quietly retries: after a second
+                // without a connection, ask the server directly, and give up at once (a 503) if
+                // it does not answer.
+                try await Task.sleep(for: Self.leaseProbeAfter)
+                if !got.isSet, let away = await unreachable(), !got.isSet { throw StoreError.unavailable(away) }
+                try await Task.sleep(for: Self.leaseTimeout - Self.leaseProbeAfter)
                 if got.isSet { try await Task.sleep(for: .seconds(365 * 86_400)) }  // until the work is done
                 return nil
             }
@@ -178,14 +186,20 @@ public final class PostGISStore: MiestasStore, Sendable {
     /// socket; at most a second for a silent network), so the client gets a 503 instead of waiting.
     private func admit() async throws(StoreError) {
         guard reachability.shouldProbe() else { return }
+        if let away = await unreachable() { throw .unavailable(away) }
+    }
+
+    /// Nil when a connection of its own reaches the server (noted as reachable again), else why not.
+    private func unreachable() async -> String? {
         var configuration = url.connectionConfiguration(applicationName: "miestas-probe")
         configuration.options.connectTimeout = .seconds(1)
         do {
             let probe = try await PostgresConnection.connect(configuration: configuration, id: 3, logger: logger)
             try? await probe.close()
             reachability.reached()
+            return nil
         } catch {
-            throw .unavailable(Self.message(error))
+            return Self.message(error)
         }
     }
 
