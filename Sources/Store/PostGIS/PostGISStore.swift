@@ -190,6 +190,8 @@ public final class PostGISStore: MiestasStore, Sendable {
     }
 
     /// Nil when a connection of its own reaches the server (noted as reachable again), else why not.
+    /// A server that answers with a refusal (too many clients, say) is there: only a failure to
+    /// reach it counts, so a busy server is never marked away (which would make every call probe).
     private func unreachable() async -> String? {
         var configuration = url.connectionConfiguration(applicationName: "miestas-probe")
         configuration.options.connectTimeout = .seconds(1)
@@ -199,6 +201,7 @@ public final class PostGISStore: MiestasStore, Sendable {
             reachability.reached()
             return nil
         } catch {
+            if let refused = error as? PSQLError, refused.code == .server { return nil }
             return Self.message(error)
         }
     }
