@@ -234,7 +234,9 @@ import Testing
         await #expect { try await rpDown.rp.begin(provider: "down", level: .low, purpose: .resident, next: "/me", browser: "b") } throws: {
             if case IdentityError.providerUnavailable(let p, _) = $0 { p == "down" } else { false }
         }
-        #expect(Date().timeIntervalSince(started) < 3)
+        // Refused connections fail at once; the bound only has to tell "at once" from the
+        // 10 s connect timeout, with room for a loaded CI machine.
+        #expect(Date().timeIntervalSince(started) < 6)
         #expect(try rpDown.pendingSignIns() == 0, "no sign-in was recorded")
         // Slow: it accepts the connection and never answers.
         let silent = try SilentServer()
@@ -250,15 +252,21 @@ import Testing
             #expect(reason == "no answer within 2 s")
         }
         let waited = Date().timeIntervalSince(started)
-        #expect(waited >= 1.4 && waited < 4, "answered after \(waited) s")
+        #expect(waited >= 1.4 && waited < 6, "answered after \(waited) s")
         // A token endpoint that stalls: refused within the timeout, the state used up, no sign-in.
         let forging = try Self.forging.get()
         let h = try Harness(forging, settings: Self.provider(forging, timeout: 1.5))
         defer { h.cleanUp() }
-        try await forging.setMode(#"{"stall": 4}"#)
+        // Only the token exchange is timed, and the stall is far beyond the timeout, so a loaded
+        // machine's slower discovery and authorisation cannot fail the test, and a timeout that
+        // did not apply still would.
+        let url = try await h.rp.begin(provider: h.rp.settings.providers[0].id, level: .low, purpose: .resident, next: "/me", browser: "b")
+        let callback = try await h.callback(url)
+        try await forging.setMode(#"{"stall": 12}"#)
         started = Date()
-        await #expect { try await h.signIn() } throws: { if case IdentityError.providerUnavailable = $0 { true } else { false } }
-        #expect(Date().timeIntervalSince(started) < 3.5)
+        await #expect { try await h.rp.complete(query: callback, browser: "b") } throws: { if case IdentityError.providerUnavailable = $0 { true } else { false } }
+        let stalled = Date().timeIntervalSince(started)
+        #expect(stalled >= 1.4 && stalled < 6, "refused after \(stalled) s")
         #expect(try h.pendingSignIns() == 0)
         try await forging.setMode("{}")
     }
