@@ -111,16 +111,6 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-/// Whether PostgreSQL answered lately (`PostGISStore.admit`).
-final class Reachability: Sendable {
-    private let down = Mutex(false)
-
-    func lost() { down.withLock { $0 = true } }
-    func reached() { down.withLock { $0 = false } }
-    /// True while the server is thought away: each call then tries a connection first.
-    func shouldProbe() -> Bool { down.withLock { $0 } }
-}
-
 /// Rings other servers' doorbells after a commit that logged changes: one `NOTIFY` at a time,
 /// however many commits ask meanwhile, and never inside the writing transaction (NOTIFY takes a
 /// database-wide lock at commit, which would make every writer wait for every other).

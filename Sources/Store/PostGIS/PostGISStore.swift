@@ -24,6 +24,7 @@ public final class PostGISStore: MiestasStore, Sendable {
     /// Whether the server answered lately: while it does not, calls fail at once (a 503 to the
     /// client) instead of waiting in the pool, which keeps retrying for up to a minute.
     let reachability = Reachability()
+    let probes = SharedProbe()
 
     public var backend: StoreBackend { .postGIS }
     public var location: String { url.description }
@@ -190,9 +191,16 @@ public final class PostGISStore: MiestasStore, Sendable {
     }
 
     /// Nil when a connection of its own reaches the server (noted as reachable again), else why not.
-    /// A server that answers with a refusal (too many clients, say) is there: only a failure to
-    /// reach it counts, so a busy server is never marked away (which would make every call probe).
+    /// Calls that ask at the same time share one probe: a busy pool's waiters all ask after their
+    /// second, and one connection each would add to the load that made them wait.
     private func unreachable() async -> String? {
+        await probes.run { [self] in await probe() }
+    }
+
+    /// One connection attempt. A server that answers with a refusal (too many clients, say) is
+    /// there: only a failure to reach it counts, so a busy server is never marked away (which
+    /// would make every call probe).
+    private func probe() async -> String? {
         var configuration = url.connectionConfiguration(applicationName: "miestas-probe")
         configuration.options.connectTimeout = .seconds(1)
         do {
