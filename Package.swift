@@ -75,7 +75,7 @@ let package = Package(
         ]),
         // E-petitions: the lifecycle and its rules, sponsors, signatures (one per person), moderation,
         // thresholds and answers, over the store's `PetitionStore`. No SQL, no HTTP.
-        .target(name: "Petitions", dependencies: ["Store", "Geo"]),
+        .target(name: "Petitions", dependencies: ["Store", "Geo", "Messages"]),
         // Outgoing mail: RFC 5322 messages and an SMTP client for the city's mail relay (plain,
         // STARTTLS or implicit TLS, with AUTH PLAIN).
         .target(name: "Mail", dependencies: [

@@ -1,3 +1,4 @@
+import Messages
 import Store
 
 /// The moves between states, the one place that says which are allowed:
@@ -38,26 +39,27 @@ public enum PetitionMove: String, Sendable, CaseIterable {
         }
     }
 
-    var verb: String {
+    /// How the refusal of this move names it.
+    var verb: PetitionMoveVerb {
         switch self {
-        case .edit: "edited"
-        case .collectSponsors: "sent for sponsors"
-        case .submit: "submitted for moderation"
-        case .approve: "approved"
-        case .reject: "rejected"
-        case .unreject: "taken back from rejection"
-        case .hide: "hidden"
-        case .withdraw: "withdrawn"
-        case .close: "closed"
-        case .answer: "answered"
+        case .edit: .edit
+        case .collectSponsors: .collectSponsors
+        case .submit: .submit
+        case .approve: .approve
+        case .reject: .reject
+        case .unreject: .unreject
+        case .hide: .hide
+        case .withdraw: .withdraw
+        case .close: .close
+        case .answer: .answer
         }
     }
 
     /// Throws the refusal (with its reason) when the move cannot start from `state`.
     public func check(_ state: PetitionState) throws(PetitionError) {
         guard from.contains(state) else {
-            let allowed = from.map(\.rawValue).sorted().joined(separator: ", ")
-            throw .refused("a petition that is \(state.rawValue) cannot be \(verb) (only one that is \(allowed))")
+            let allowed = from.sorted { $0.rawValue < $1.rawValue }
+            throw .refused(.moveNotAllowed, ["state": .term(state), "move": .message(Message(verb)), "allowed": .terms(allowed)])
         }
     }
 }

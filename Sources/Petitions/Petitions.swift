@@ -1,5 +1,6 @@
 import Foundation
 import Geo
+import Messages
 import Store
 
 /// Who acts on a petition.
@@ -94,6 +95,11 @@ public struct Petitions: Sendable {
         do { return try await store.signatureCounts(petitionId: id) } catch { throw .store(error) }
     }
 
+    /// The counts of the petitions of a list, in one read.
+    public func counts(ids: [Int64]) async throws(PetitionError) -> [Int64: PetitionSignatureCounts] {
+        do { return try await store.signatureCounts(petitionIds: ids) } catch { throw .store(error) }
+    }
+
     /// Petitions for a list: the public sees those past moderation (and rejected or hidden ones,
     /// as their reasons); an author adds their own; moderators see all.
     public func list(_ filter: PetitionFilter, for actor: PetitionActor?, at now: Date = Date()) async throws(PetitionError) -> [Petition] {
@@ -117,7 +123,7 @@ public struct Petitions: Sendable {
     // MARK: The author
 
     public func create(_ text: PetitionText, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
-        guard let author = actor.residentId else { throw .forbidden("petitions are written by residents") }
+        guard let author = actor.residentId else { throw .forbidden(.writtenByResidents) }
         let text = try validated(text)
         do {
             return try await store.createPetition(authorId: author, text: text, at: now, audit: AuditRecord(
@@ -136,7 +142,7 @@ public struct Petitions: Sendable {
         guard let p = try await load(id, at: now) else { throw .notFound }
         guard actor.wrote(p) else {
             if p.state == .draft, !actor.isModerator { throw .notFound }
-            throw .forbidden("only the petition's author may submit it")
+            throw .forbidden(.onlyAuthorSubmits)
         }
         if p.state == .draft, settings.sponsorsNeeded > 0 {
             return try await move(id, .collectSponsors, by: actor, at: now, authorOnly: true) { _ in }
@@ -145,7 +151,7 @@ public struct Petitions: Sendable {
         let sponsors: Int
         do { sponsors = try await store.sponsorCount(petitionId: id) } catch { throw .store(error) }
         guard sponsors >= settings.sponsorsNeeded else {
-            throw .refused("the petition has \(sponsors) of the \(settings.sponsorsNeeded) sponsors it needs before moderation")
+            throw .refused(.sponsorsMissing, ["count": .number(sponsors), "needed": .number(settings.sponsorsNeeded)])
         }
         return try await move(id, .submit, by: actor, at: now, authorOnly: true) { p in p.submittedAt = now }
     }
@@ -156,15 +162,15 @@ public struct Petitions: Sendable {
 
     /// A sponsor, while the petition collects them: not its author, once per person.
     public func sponsor(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Int {
-        guard case .resident(let residentId, let key) = actor else { throw .forbidden("sponsors are residents") }
+        guard case .resident(let residentId, let key) = actor else { throw .forbidden(.sponsorsAreResidents) }
         guard let p = try await load(id, at: now) else { throw .notFound }
-        guard !actor.wrote(p) else { throw .refused("the author cannot sponsor their own petition") }
+        guard !actor.wrote(p) else { throw .refused(.cannotSponsorOwn) }
         let outcome: PetitionSigningOutcome
         do { outcome = try await store.addSponsor(petitionId: id, residentId: residentId, signerKey: key, at: now) } catch { throw .store(error) }
         switch outcome {
         case .added: break
-        case .already: throw .refused("you have sponsored this petition already")
-        case .wrongState: throw .refused("a petition that is \(p.state.rawValue) takes no sponsors (only one collecting sponsors)")
+        case .already: throw .refused(.sponsoredAlready)
+        case .wrongState: throw .refused(.takesNoSponsors, ["state": .term(p.state)])
         case .unknownPetition: throw .notFound
         }
         do { return try await store.sponsorCount(petitionId: id) } catch { throw .store(error) }
@@ -207,7 +213,7 @@ public struct Petitions: Sendable {
     public func answer(id: Int64, text answerText: String, decision: PetitionDecision, date day: String, documentURL: String? = nil,
                        by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> Petition {
         let answerText = try text(answerText, "text", max: settings.maximumText)
-        guard Self.isDay(day) else { throw .invalid("date: write the decision's date as YYYY-MM-DD") }
+        guard Self.isDay(day) else { throw .invalid(.decisionDate) }
         let document = try Self.documentURL(documentURL)
         guard let p = try await load(id, at: now) else { throw .notFound }
         if p.state == .open {
@@ -216,7 +222,7 @@ public struct Petitions: Sendable {
             let needed = settings.thresholds(district: p.text.districtCode).response
             let counted = Self.counted(counts, district: p.text.districtCode)
             guard counted >= needed else {
-                throw .refused("an open petition is answered once it has \(needed) signatures (it has \(counted)) or when it closes")
+                throw .refused(.answeredAtThreshold, ["needed": .number(needed), "count": .number(counted)])
             }
         }
         return try await move(id, .answer, by: actor, at: now, moderatorOnly: true, notice: answerNotice) { p in
@@ -230,7 +236,7 @@ public struct Petitions: Sendable {
         guard let s = s?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty else { return nil }
         guard s.count <= 2_000, !hasNul(s), let url = URL(string: s), let scheme = url.scheme?.lowercased(),
               scheme == "https" || scheme == "http", url.host?.isEmpty == false else {
-            throw .invalid("document: the address (http or https, at most 2,000 characters) of the published decision")
+            throw .invalid(.documentAddress)
         }
         return s
     }
@@ -250,13 +256,13 @@ public struct Petitions: Sendable {
     /// Asks for an email when the petition is answered. Needs an email the resident agreed to
     /// keep (on /me); answers the token that names the subscription in the notice's link.
     public func subscribe(id: Int64, by actor: PetitionActor, email: String?, at now: Date = Date()) async throws(PetitionError) -> String {
-        guard let residentId = actor.residentId else { throw .forbidden("notices of the answer are for residents") }
+        guard let residentId = actor.residentId else { throw .forbidden(.noticesAreForResidents) }
         guard let email, !email.isEmpty else {
-            throw .refused("keep an email address on your page (/me) first: the answer is sent there")
+            throw .refused(.keepAnEmailFirst)
         }
         let p = try await petition(id: id, for: actor, at: now)
         guard ![.answered, .rejected, .hidden, .withdrawn].contains(p.state) else {
-            throw .refused("a petition that is \(p.state.rawValue) will not be answered, so there is nothing to wait for")
+            throw .refused(.willNotBeAnswered, ["state": .term(p.state)])
         }
         do { return try await store.subscribe(petitionId: id, residentId: residentId, token: Self.newToken(), at: now) }
         catch { throw .store(error) }
@@ -281,7 +287,7 @@ public struct Petitions: Sendable {
     }
 
     public func unsubscribe(id: Int64, by actor: PetitionActor) async throws(PetitionError) -> Bool {
-        guard let residentId = actor.residentId else { throw .forbidden("notices of the answer are for residents") }
+        guard let residentId = actor.residentId else { throw .forbidden(.noticesAreForResidents) }
         do { return try await store.unsubscribe(petitionId: id, residentId: residentId) } catch { throw .store(error) }
     }
 
@@ -293,7 +299,7 @@ public struct Petitions: Sendable {
 
     /// Signatures per hour, for spotting bursts.
     public func velocity(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) -> [PetitionSignatureHour] {
-        guard actor.isModerator else { throw .forbidden("signature velocity is for moderators") }
+        guard actor.isModerator else { throw .forbidden(.velocityIsForModerators) }
         guard try await load(id, at: now) != nil else { throw .notFound }
         do { return try await store.signatureVelocity(petitionId: id) } catch { throw .store(error) }
     }
@@ -302,10 +308,10 @@ public struct Petitions: Sendable {
     /// keeping them with the reason; the counts drop at once.
     public func invalidate(id: Int64, from: Date, to: Date, district: String?, reason: String, by actor: PetitionActor,
                            at now: Date = Date()) async throws(PetitionError) -> Int {
-        guard actor.isModerator else { throw .forbidden("only moderators invalidate signatures") }
+        guard actor.isModerator else { throw .forbidden(.onlyModeratorsInvalidate) }
         let reason = try text(reason, "reason", max: settings.maximumReason)
-        guard from < to else { throw .invalid("from must be before to") }
-        if let district, district.isEmpty || district.count > 100 || Self.hasNul(district) { throw .invalid("district: a district code of 1 to 100 characters") }
+        guard from < to else { throw .invalid(.fromBeforeTo) }
+        if let district, district.isEmpty || district.count > 100 || Self.hasNul(district) { throw .invalid(.districtCode) }
         guard try await load(id, at: now) != nil else { throw .notFound }
         let audit = AuditRecord(planId: nil, actor: actor.auditName, action: "petition.invalidate_signatures", subject: "petition \(id)",
                                 after: .object(["from": .string(ISO8601DateFormatter().string(from: from)),
@@ -321,34 +327,34 @@ public struct Petitions: Sendable {
     /// `residenceFromProvider`: `district` is the residence the identity provider told (see `counted`).
     public func sign(id: Int64, by actor: PetitionActor, district: String?, publicName: String?, residenceFromProvider: Bool = false,
                      at now: Date = Date()) async throws(PetitionError) {
-        guard case .resident(let residentId, let key) = actor else { throw .forbidden("signatures are residents'") }
+        guard case .resident(let residentId, let key) = actor else { throw .forbidden(.signersAreResidents) }
         var name = publicName?.trimmingCharacters(in: .whitespacesAndNewlines)
         if name?.isEmpty ?? false { name = nil }
-        if let name, name.count > 200 || Self.hasNul(name) { throw .invalid("public_name: at most 200 characters, no NUL") }
-        if let name, let first = name.first, "=+-@".contains(first) { throw .invalid("public_name: may not start with = + - or @") }
+        if let name, name.count > 200 || Self.hasNul(name) { throw .invalid(.publicNameTooLong) }
+        if let name, let first = name.first, "=+-@".contains(first) { throw .invalid(.publicNameFormula) }
         let outcome: PetitionSigningOutcome
         do {
             outcome = try await signatures.submit(NewPetitionSignature(petitionId: id, residentId: residentId, signerKey: key, districtCode: district,
                                                                        publicName: name, at: now, residenceFromProvider: residenceFromProvider))
-        } catch let error as StoreError { throw .store(error) } catch { throw .unavailable("\(error)") }
+        } catch let error as StoreError { throw .store(error) } catch { throw .unavailable(.storeFailed, ["detail": .text("\(error)")]) }
         switch outcome {
         case .added: return
-        case .already: throw .refused("this person has signed this petition already (through this or another provider)")
+        case .already: throw .refused(.signedAlready)
         case .unknownPetition: throw .notFound
         case .wrongState:
             let p = try await load(id, at: now)
             guard let p, p.state != .draft else { throw .notFound }
-            throw .refused("a petition that is \(p.state.rawValue) takes no signatures (only an open one)")
+            throw .refused(.takesNoSignatures, ["state": .term(p.state)])
         }
     }
 
     public func withdrawSignature(id: Int64, by actor: PetitionActor, at now: Date = Date()) async throws(PetitionError) {
-        guard case .resident(_, let key) = actor else { throw .forbidden("signatures are residents'") }
+        guard case .resident(_, let key) = actor else { throw .forbidden(.signersAreResidents) }
         guard let p = try await load(id, at: now) else { throw .notFound }
         try PetitionMove.close.check(p.state)  // open only
         let removed: Bool
         do { removed = try await store.withdrawSignature(petitionId: id, signerKey: key, at: now) } catch { throw .store(error) }
-        guard removed else { throw .refused("you have no valid signature on this petition to withdraw") }
+        guard removed else { throw .refused(.noSignatureToWithdraw) }
     }
 
     /// The resident's own signature on the petition, if any.
@@ -378,7 +384,7 @@ public struct Petitions: Sendable {
             do { if let closed = try await store.updatePetition(p, expectedRevision: revision, audit: [audit]) { return closed } }
             catch { throw .store(error) }
         }
-        throw .unavailable("the petition kept changing while it was being closed: try again")
+        throw .unavailable(.keptChanging)
     }
 
     /// Applies `move` to the petition if its state and the actor allow it, audited, in one write.
@@ -389,10 +395,10 @@ public struct Petitions: Sendable {
         if authorOnly {
             guard actor.wrote(p) else {
                 if p.state == .draft, !actor.isModerator { throw .notFound }
-                throw .forbidden("only the petition's author may do this")
+                throw .forbidden(.onlyAuthor)
             }
         }
-        if moderatorOnly, !actor.isModerator { throw .forbidden("only a moderator (or an admin) may do this") }
+        if moderatorOnly, !actor.isModerator { throw .forbidden(.onlyModerator) }
         try move.check(p.state)
         var next = p
         change(&next)
@@ -411,7 +417,7 @@ public struct Petitions: Sendable {
                 saved = try await store.updatePetition(next, expectedRevision: p.revision, audit: [audit])
             }
         } catch { throw .store(error) }
-        guard let saved else { throw .refused("the petition changed meanwhile: read it again and retry") }
+        guard let saved else { throw .refused(.changedMeanwhile) }
         return saved
     }
 
@@ -421,23 +427,23 @@ public struct Petitions: Sendable {
         out.change = try text(t.change, "change", max: settings.maximumText)
         out.reason = try text(t.reason, "reason", max: settings.maximumText)
         out.act = try text(t.act, "act", max: settings.maximumTitle)
-        if let d = t.districtCode, d.isEmpty || d.count > 100 || Self.hasNul(d) { throw .invalid("district: a district code of 1 to 100 characters") }
+        if let d = t.districtCode, d.isEmpty || d.count > 100 || Self.hasNul(d) { throw .invalid(.districtCode) }
         switch (t.longitude, t.latitude) {
         case (nil, nil): break
         case (let lon?, let lat?):
             guard lon.isFinite, lat.isFinite, (-180...180).contains(lon), (-90...90).contains(lat) else {
-                throw .invalid("location: longitude -180..180 and latitude -90..90")
+                throw .invalid(.locationRange)
             }
-        default: throw .invalid("location: give both longitude and latitude")
+        default: throw .invalid(.locationBoth)
         }
         return out
     }
 
     func text(_ s: String, _ field: String, max: Int) throws(PetitionError) -> String {
         let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw .invalid("\(field): required") }
-        guard trimmed.count <= max else { throw .invalid("\(field): at most \(max) characters") }
-        guard !Self.hasNul(trimmed) else { throw .invalid("\(field): may not contain NUL characters") }
+        guard !trimmed.isEmpty else { throw .invalid(.required, ["field": .field(field)]) }
+        guard trimmed.count <= max else { throw .invalid(.tooLong, ["field": .field(field), "max": .number(max)]) }
+        guard !Self.hasNul(trimmed) else { throw .invalid(.containsNul, ["field": .field(field)]) }
         return trimmed
     }
 

@@ -16,10 +16,10 @@ public struct SignerDistrict: Sendable, Hashable {
         if let residence { return SignerDistrict(code: districtCodes.contains(residence) ? residence : nil, fromProvider: true) }
         guard let location else { return SignerDistrict(code: nil, fromProvider: false) }
         guard location.x.isFinite, location.y.isFinite, (-180...180).contains(location.x), (-90...90).contains(location.y) else {
-            throw .invalid("location: longitude -180..180 and latitude -90..90")
+            throw .invalid(.locationRange)
         }
         guard let code = locate(location) else {
-            throw .invalid("location: the address placed on the map lies in none of the municipality's districts")
+            throw .invalid(.locationOutside)
         }
         return SignerDistrict(code: code, fromProvider: false)
     }

@@ -264,8 +264,9 @@ struct PetitionsController: Sendable {
         }
         let districts = locator.districts.map { ($0.code, $0.name) }
         var rows: [PetitionOpenDataJSON] = []
+        let allCounts = try await run { try await petitions.counts(ids: all.map(\.id)) }
         for p in all.reversed() {
-            let counts = try await run { try await petitions.store.signatureCounts(petitionId: p.id) }
+            let counts = allCounts[p.id] ?? PetitionSignatureCounts()
             rows.append(PetitionOpenDataJSON(p, counts: counts, thresholds: petitions.settings.thresholds(district: p.text.districtCode),
                                              districts: petitions.districtFigures(counts, districts: districts).map(PetitionDistrictCountJSON.init)))
         }

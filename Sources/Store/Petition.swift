@@ -241,7 +241,9 @@ public protocol PetitionStore: Sendable {
     /// Removes this signer's valid signature while the petition is open; false when there is none.
     func withdrawSignature(petitionId: Int64, signerKey: String, at: Date) async throws(StoreError) -> Bool
     func signature(petitionId: Int64, signerKey: String) async throws(StoreError) -> PetitionSignature?
-    func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts
+    /// The counts of several petitions in one read (a list page's), by petition id; a petition
+    /// without signatures is there with zero counts.
+    func signatureCounts(petitionIds: [Int64]) async throws(StoreError) -> [Int64: PetitionSignatureCounts]
     /// Signatures per hour, oldest first.
     func signatureVelocity(petitionId: Int64) async throws(StoreError) -> [PetitionSignatureHour]
     /// Marks the valid signatures made in [from, to) (and of `districtCode`, when given) invalid
@@ -265,5 +267,24 @@ extension PetitionStore {
     public func updatePetition(_ petition: Petition, expectedRevision: Int, audit: [AuditRecord],
                                notice: @escaping @Sendable (PetitionSubscriber) -> NewOutboxMessage) async throws(StoreError) -> Petition? {
         try await updatePetition(petition, expectedRevision: expectedRevision, audit: audit, notices: notice)
+    }
+}
+
+extension PetitionStore {
+    public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
+        try await signatureCounts(petitionIds: [petitionId])[petitionId] ?? PetitionSignatureCounts()
+    }
+}
+
+extension PetitionSignatureCounts {
+    /// Adds one tally row (a district, whether the provider told it, valid and invalidated counts).
+    mutating func add(tally district: String, told: Bool, valid: Int, invalidated: Int) {
+        if valid > 0 { add(district: district.isEmpty ? nil : district, providerResidence: told, valid) }
+        self.invalidated += invalidated
+    }
+
+    /// Zero counts for every id, to be filled from tally rows.
+    static func empty(_ ids: [Int64]) -> [Int64: PetitionSignatureCounts] {
+        Dictionary(ids.map { ($0, PetitionSignatureCounts()) }, uniquingKeysWith: { a, _ in a })
     }
 }

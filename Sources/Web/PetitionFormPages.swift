@@ -2,6 +2,7 @@ import Foundation
 import Geo
 import Hummingbird
 import Identity
+import Messages
 import Petitions
 import RateLimits
 import Store
@@ -23,7 +24,7 @@ extension WebPages {
             let actor = PetitionActor(try resident(visitor, for: .petitionCreate))
             let p = try await petitions.petition(id: try id(context), for: actor)
             guard actor.wrote(p), PetitionMove.edit.from.contains(p.state) else {
-                throw PetitionError.refused("only the author edits a petition, and only while it is a draft")
+                throw PetitionError.refused(.onlyAuthorEditsDrafts)
             }
             return petitionForm(request, visitor, values: PetitionFormValues(p.text), id: p.id)
         })
@@ -67,7 +68,7 @@ extension WebPages {
             return pages.redirect("/petitions/\(p.id)?done=created", visitor: visitor)
         } catch {
             guard case .invalid(let reason) = error else { throw error }
-            return petitionForm(request, visitor, values: values, errors: [reason], status: .badRequest)
+            return petitionForm(request, visitor, values: values, errors: [pages.text(reason, visitor)], status: .badRequest)
         }
     }
 
@@ -80,7 +81,7 @@ extension WebPages {
             return pages.redirect("/petitions/\(id)?done=saved", visitor: visitor)
         } catch {
             guard case .invalid(let reason) = error else { throw error }
-            return petitionForm(request, visitor, values: values, id: id, errors: [reason], status: .badRequest)
+            return petitionForm(request, visitor, values: values, id: id, errors: [pages.text(reason, visitor)], status: .badRequest)
         }
     }
 
@@ -128,7 +129,7 @@ extension WebPages {
         let actor = PetitionActor(session)
         let notify = form["notify"] == "1"
         do {
-            if notify, session.resident.email == nil { throw PetitionError.refused(pages.text("petition_notify_needs_email", visitor)) }
+            if notify, session.resident.email == nil { throw PetitionError.refused(.keepAnEmailFirst) }
             let location = try Self.coordinate(lat: form["lat"], long: form["long"])
             let place = try SignerDistrict.place(residence: session.residence, location: location,
                                                  districtCodes: Set(backend.districts.map(\.code)), locate: { backend.intake.locator.locate($0)?.code })
@@ -137,7 +138,7 @@ extension WebPages {
                                      residenceFromProvider: place.fromProvider)
         } catch let error as PetitionError {
             guard case .invalid(let reason) = error else { throw error }
-            return try await petitionPage(request, visitor, id: id, errors: [reason], status: .badRequest)
+            return try await petitionPage(request, visitor, id: id, errors: [pages.text(reason, visitor)], status: .badRequest)
         }
         if notify { _ = try await petitions.subscribe(id: id, by: actor, email: session.resident.email) }
         return pages.redirect("/petitions/\(id)?done=signed", visitor: visitor)
@@ -173,7 +174,7 @@ extension WebPages {
         let lat = lat?.trimmingCharacters(in: .whitespaces) ?? "", long = long?.trimmingCharacters(in: .whitespaces) ?? ""
         if lat.isEmpty, long.isEmpty { return nil }
         guard let y = Double(lat.replacingOccurrences(of: ",", with: ".")), let x = Double(long.replacingOccurrences(of: ",", with: ".")) else {
-            throw .invalid("location: give both latitude and longitude as numbers, or neither")
+            throw .invalid(.locationNumbers)
         }
         return Coordinate(x, y)
     }

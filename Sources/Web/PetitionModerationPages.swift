@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Messages
 import Petitions
 import RateLimits
 import Staff
@@ -30,6 +31,7 @@ extension WebPages {
     func moderationQueue(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor) async throws -> Response {
         let actor = try moderator(visitor, request)
         let all = try await petitions.list(PetitionFilter(limit: 500), for: actor)
+        let counts = try await petitions.counts(ids: all.filter { Self.showsCount($0.state) }.map(\.id))
         let sections: [(String, [PetitionState])] = [
             ("moderation_awaiting", [.awaitingModeration]), ("moderation_to_answer", [.closed]), ("petitions_open", [.open]),
             ("moderation_before", [.draft, .collectingSponsors]), ("petitions_answered", [.answered]),
@@ -38,7 +40,7 @@ extension WebPages {
         var groups: [[String: Any]] = []
         for (key, states) in sections {
             var rows: [[String: Any]] = []
-            for p in all where states.contains(p.state) { rows.append(try await petitionRow(p, visitor, actor)) }
+            for p in all where states.contains(p.state) { rows.append(petitionRow(p, counts: counts[p.id], visitor, actor)) }
             groups.append(["heading": pages.text(key, visitor), "id": key, "petitions": rows, "empty": rows.isEmpty])
         }
         return pages.page("staff-petitions", title: pages.text("moderation_title", visitor), ["groups": groups], visitor: visitor, request: request)
@@ -85,7 +87,7 @@ extension WebPages {
             return pages.redirect("/staff/petitions/\(id)?done=\(done)" + (figure.map { "&n=\($0)" } ?? ""), visitor: visitor)
         } catch let error as PetitionError {
             guard case .invalid(let why) = error else { throw error }
-            return try await moderationPage(request, visitor, id: id, errors: [why], status: .badRequest)
+            return try await moderationPage(request, visitor, id: id, errors: [pages.text(why, visitor)], status: .badRequest)
         }
     }
 
@@ -97,7 +99,7 @@ extension WebPages {
             case "approve": _ = try await petitions.approve(id: id, by: actor)
             case "reject":
                 guard let code = form["code"].flatMap(PetitionRejectionCode.init(rawValue:)) else {
-                    throw PetitionError.invalid(pages.text("moderation_choose_code", visitor))
+                    throw PetitionError.invalid(Message(WebText.moderationChooseCode))
                 }
                 _ = try await petitions.reject(id: id, code: code, reason: reason, by: actor)
             case "unreject": _ = try await petitions.unreject(id: id, by: actor)
@@ -111,7 +113,7 @@ extension WebPages {
     func answerPetition(_ request: Request, _ context: ClientRequestContext, _ visitor: Visitor, _ form: WebForm) async throws -> Response {
         try await moderation(request, context, visitor) { id, actor in
             guard let decision = form["decision"].flatMap(PetitionDecision.init(rawValue:)) else {
-                throw PetitionError.invalid(pages.text("moderation_choose_decision", visitor))
+                throw PetitionError.invalid(Message(WebText.moderationChooseDecision))
             }
             _ = try await petitions.answer(id: id, text: form["text"] ?? "", decision: decision, date: form["date"] ?? "",
                                            documentURL: form["document"], by: actor)
@@ -127,9 +129,9 @@ extension WebPages {
             for h in Set(form.all("hour").compactMap(Int64.init)).sorted() {
                 if let last = runs.last, last.to == h { runs[runs.count - 1].to = h + 3_600 } else { runs.append((h, h + 3_600)) }
             }
-            guard !runs.isEmpty else { throw PetitionError.invalid(pages.text("moderation_choose_hours", visitor)) }
+            guard !runs.isEmpty else { throw PetitionError.invalid(Message(WebText.moderationChooseHours)) }
             guard let reason = form["reason"], !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw PetitionError.invalid(pages.text("moderation_give_reason", visitor))
+                throw PetitionError.invalid(Message(WebText.moderationGiveReason))
             }
             let district = form["district"].flatMap { $0.isEmpty ? nil : $0 }
             var total = 0

@@ -36,8 +36,9 @@ extension WebPages {
         var filter = PetitionFilter(limit: 500)
         if let d = request.query("district"), d.count <= 100 { filter.districtCode = d }
         let found = try await petitions.list(filter, for: actor)
+        let counts = try await petitions.counts(ids: found.filter { Self.showsCount($0.state) }.map(\.id))
         var groups: [PetitionState: [[String: Any]]] = [:]
-        for p in found { groups[p.state, default: []].append(try await petitionRow(p, visitor, actor)) }
+        for p in found { groups[p.state, default: []].append(petitionRow(p, counts: counts[p.id], visitor, actor)) }
         let sections: [(String, [PetitionState])] = [
             ("petitions_open", [.open]), ("petitions_answered", [.answered]), ("petitions_closed", [.closed]),
             ("petitions_other", [.rejected, .hidden, .withdrawn]),
@@ -60,14 +61,18 @@ extension WebPages {
         return pages.page("petitions", title: pages.text("petitions_title", visitor), ctx, visitor: visitor, request: request)
     }
 
-    func petitionRow(_ p: Petition, _ visitor: Visitor, _ actor: PetitionActor?) async throws -> [String: Any] {
+    /// The states whose list rows show the count and the progress to the response threshold.
+    static func showsCount(_ state: PetitionState) -> Bool { [.open, .closed, .answered].contains(state) }
+
+    func petitionRow(_ p: Petition, counts: PetitionSignatureCounts?, _ visitor: Visitor, _ actor: PetitionActor?) -> [String: Any] {
         var row: [String: Any] = ["id": p.id, "state": stateName(p.state, visitor), "state_code": p.state.rawValue,
                                   "district": districtName(p.text.districtCode) ?? ""]
         row["title"] = PetitionActor.seesText(of: p, actor) ? p.text.title : pages.text("petition_hidden_title", visitor)
-        if [.open, .closed, .answered].contains(p.state) {
-            let view = try await petitions.view(id: p.id, for: actor)
-            row["count"] = view.counted
-            row["progress"] = progress(view.counted, of: view.thresholds.response, visitor, label: "petition_response_threshold")
+        if Self.showsCount(p.state), let counts {
+            let counted = Petitions.counted(counts, district: p.text.districtCode)
+            let response = petitions.settings.thresholds(district: p.text.districtCode).response
+            row["count"] = counted
+            row["progress"] = progress(counted, of: response, visitor, label: "petition_response_threshold")
         }
         if let closes = p.closesAt, p.state == .open { row["closes"] = dateTime(closes) }
         return row

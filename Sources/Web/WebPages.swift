@@ -158,7 +158,6 @@ public struct WebPages: Sendable {
         case let e as StoreError: return (.serviceUnavailable, pages.text(Message(WebText.storeFailed, ["detail": .text(e.description)]), visitor))
         case let e as IdentityError: return (e.status, pages.text(e.message, visitor))
         case let e as PetitionError:
-            // The reason comes from `Petitions` in English; the sentence before it is the visitor's.
             let status: HTTPResponse.Status = switch e {
             case .notFound: .notFound
             case .invalid: .badRequest
@@ -167,7 +166,7 @@ public struct WebPages: Sendable {
             case .unavailable: .serviceUnavailable
             }
             if case .notFound = e { return (status, pages.text(Message(WebText.noSuchPage), visitor)) }
-            return (status, pages.text("petition_refused", visitor) + " " + e.description)
+            return (status, pages.text("petition_refused", visitor) + " " + pages.text(e.message, visitor))
         case let e as TooManyRequests:
             let text: WebText = switch e.write { case .report: .tooManyReports; case .comment: .tooManyComments; case .signIn: .tooManySignIns; case .signature, .signatureNetwork: .tooManyComments }
             return (.tooManyRequests, pages.text(Message(text, ["seconds": .integer(Int64(e.retryAfter))]), visitor))
@@ -240,6 +239,10 @@ enum WebText: String, MessageCatalogue {
     static let prefix = "msg.web."
 
     case noSuchPage = "no such page"
+    case moderationChooseCode = "choose a reason code"
+    case moderationChooseDecision = "choose the decision"
+    case moderationChooseHours = "tick at least one hour"
+    case moderationGiveReason = "give the reason"
     case formTooLarge = "the form is larger than {size} KB"
     case formUnreadable = "the form cannot be read: {detail}"
     case formValuesUnreadable = "the form's values cannot be read: {detail}"

@@ -46,7 +46,7 @@ import Store
 
     func refused(_ body: () async throws -> Void) async -> String? {
         do { try await body(); return nil } catch {
-            if let e = error as? PetitionError, case .refused(let reason) = e { return reason }
+            if let e = error as? PetitionError, case .refused(let reason) = e { return reason.description }
             return "not refused but \(error)"
         }
     }
@@ -110,18 +110,18 @@ import Store
         #expect(await refused { _ = try await w.petitions.hide(id: p.id, reason: "again", by: w.moderator, at: now) } != nil)
         // Who may: residents do not moderate, moderators do not author.
         let other = try await w.petitions.create(Self.text, by: w.author, at: now)
-        await #expect(throws: PetitionError.forbidden("only a moderator (or an admin) may do this")) {
+        await #expect(throws: PetitionError.forbidden(.onlyModerator)) {
             _ = try await w.petitions.approve(id: other.id, by: w.author, at: now)
         }
         await #expect(throws: PetitionError.notFound) { _ = try await w.petitions.submit(id: other.id, by: w.residents[0], at: now) }
-        await #expect(throws: PetitionError.forbidden("petitions are written by residents")) {
+        await #expect(throws: PetitionError.forbidden(.writtenByResidents)) {
             _ = try await w.petitions.create(Self.text, by: w.moderator, at: now)
         }
-        await #expect(throws: PetitionError.invalid("title: required")) {
+        await #expect(throws: PetitionError.invalid(.required, ["field": .field("title")])) {
             var t = Self.text; t.title = "  "
             _ = try await w.petitions.create(t, by: w.author, at: now)
         }
-        await #expect(throws: PetitionError.invalid("title: at most 200 characters")) {
+        await #expect(throws: PetitionError.invalid(.tooLong, ["field": .field("title"), "max": .number(200)])) {
             var t = Self.text; t.title = String(repeating: "x", count: 201)
             _ = try await w.petitions.create(t, by: w.author, at: now)
         }
@@ -146,7 +146,7 @@ import Store
         try await w.petitions.sign(id: p.id, by: twinActor, district: nil, publicName: nil, at: Self.t0)
         let counts = try await w.petitions.view(id: p.id, for: nil, at: Self.t0).counts
         #expect(counts.total == 1 && counts.withoutDistrict == 1 && counts.byDistrict.isEmpty)
-        await #expect(throws: PetitionError.invalid("public_name: may not start with = + - or @")) {
+        await #expect(throws: PetitionError.invalid(.publicNameFormula)) {
             try await w.petitions.sign(id: p.id, by: w.residents[6], district: nil, publicName: "=cmd()", at: Self.t0)
         }
     }
@@ -183,7 +183,7 @@ import Store
         // 7 signatures: 6 in the first hour from `start`, 1 in the next.
         let velocity = try await w.petitions.velocity(id: p.id, by: w.moderator, at: start)
         #expect(velocity.map(\.valid).reduce(0, +) == 7)
-        await #expect(throws: PetitionError.forbidden("signature velocity is for moderators")) { _ = try await w.petitions.velocity(id: p.id, by: w.author) }
+        await #expect(throws: PetitionError.forbidden(.velocityIsForModerators)) { _ = try await w.petitions.velocity(id: p.id, by: w.author) }
         let n = try await w.petitions.invalidate(id: p.id, from: start, to: start.addingTimeInterval(hour), district: "D1", reason: "a burst from one network",
                                                  by: w.moderator, at: start.addingTimeInterval(2 * hour))
         #expect(n == 3)  // residents 0, 2, 4 (D1) signed within the hour; 6 (D1) at +60 min

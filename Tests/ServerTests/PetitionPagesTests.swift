@@ -125,6 +125,9 @@ import Testing
             var twin = Browser(client, resident: try await f.resident("twin", provider: "b", code: "48001010004"))
             (r, _) = try await twin.post("/petitions/\(id)/sign", from: "/petitions/\(id)", [])
             #expect(r.status == .conflict, "the same person through another provider")
+            (r, page) = try await twin.post("/petitions/\(id)/sign?lang=lt", from: "/petitions/\(id)", [])
+            #expect(r.status == .conflict && page.contains("To padaryti negalima: Šis asmuo šią peticiją jau pasirašė (per šį ar kitą tapatybės teikėją).")
+                    && !page.contains("signed this petition already"), "the refusal's reason in the visitor's language")
 
             // The map: D2 shaded, D1 not; a well-formed SVG with a title per district.
             (r, page) = try await anyone.get("/petitions/\(id)/map.svg")
@@ -160,6 +163,10 @@ import Testing
             #expect(page.contains("Suolai bus pastatyti.") && page.contains("accepted"))
             (_, page) = try await anyone.get("/petitions")
             #expect(page.contains("/petitions/\(id)\"") && page.contains("Answered"))
+            // The list's counts come from one read for every row: the two valid signatures, not the invalidated one.
+            #expect(page.contains("<span>Signatures: 2</span>") && page.contains("aria-label=\"Response threshold: 2 / 2\""), "\(page)")
+            (_, page) = try await mod.get("/staff/petitions")
+            #expect(page.contains("answered · 2 / 2 ✓"), "the moderators' queue too")
         }
     }
 

@@ -15,6 +15,7 @@ import TestSupport
     @Test(arguments: TestStores.backends)
     func updatesNameTheRevisionTheyRead(_ backend: StoreBackend) async throws {
         guard let db = try await TestStores.make(backend) else { return }
+        let head = try await db.store.changeFeedHead()
         let author = try await db.store.signInResident(issuer: "i", subject: "a", personalCodeDigest: nil, at: Self.t0)
         let p = try await db.store.createPetition(authorId: author.id, text: Self.text, at: Self.t0, audit: Self.audit("petition.create"))
         #expect(p.state == .draft && p.revision == 1 && p.authorId == author.id)
@@ -36,6 +37,17 @@ import TestSupport
         #expect(try await db.store.petitions(PetitionFilter(states: [.draft])).isEmpty)
         #expect(try await db.store.petitions(PetitionFilter(states: [])).isEmpty)
         #expect(try await db.store.petitions(PetitionFilter(authorId: author.id + 1)).isEmpty)
+        // Petitions are read from the store on every request: their audited writes announce
+        // nothing to other servers (they once rang every server's plan refresh). A key made
+        // afterwards marks the end, so everything the petition wrote is readable once it shows.
+        _ = try await db.store.addAPIKey(name: "marker")
+        var changes: [Change] = []
+        let clock = ContinuousClock(), start = clock.now
+        repeat {
+            changes = try await db.store.changes(after: head, limit: 100)
+            if !changes.contains(where: { $0.kind == .apiKeys }) { try await Task.sleep(for: .milliseconds(20)) }
+        } while !changes.contains(where: { $0.kind == .apiKeys }) && clock.now - start < .seconds(10)
+        #expect(changes.map(\.kind) == [.apiKeys])
     }
 
     @Test(arguments: TestStores.backends)
@@ -58,6 +70,10 @@ import TestSupport
         var counts = try await db.store.signatureCounts(petitionId: p.id)
         let expected = (0..<50).filter { $0 % 5 != 0 }.reduce(into: [String: Int]()) { $0["D\($1 % 3)", default: 0] += 1 }
         #expect(counts.total == 50 && counts.withoutDistrict == 10 && counts.byDistrict == expected)
+        // A list's counts in one read: the same figures, and zero for a petition without signatures.
+        let listed = try await db.store.signatureCounts(petitionIds: [p.id, 999_999])
+        #expect(listed == [p.id: counts, 999_999: PetitionSignatureCounts()])
+        #expect(try await db.store.signatureCounts(petitionIds: []).isEmpty)
         #expect(try await db.store.withdrawSignature(petitionId: p.id, signerKey: "k1", at: Self.t0))
         #expect(try await !db.store.withdrawSignature(petitionId: p.id, signerKey: "k1", at: Self.t0))
         let n = try await db.store.invalidateSignatures(petitionId: p.id, from: Self.t0, to: Self.t0.addingTimeInterval(1), districtCode: "D2",

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Identity
+import Petitions
 import Messages
 import Planning
 import Reports
@@ -19,15 +20,16 @@ import Testing
     static let templates: [(key: String, english: String)] =
         PlanningText.allCases.map { ($0.key, $0.rawValue) } + WorkflowText.allCases.map { ($0.key, $0.rawValue) }
         + IntakeText.allCases.map { ($0.key, $0.rawValue) } + WebText.allCases.map { ($0.key, $0.rawValue) }
-        + IdentityText.allCases.map { ($0.key, $0.rawValue) }
+        + IdentityText.allCases.map { ($0.key, $0.rawValue) } + PetitionErrorText.allCases.map { ($0.key, $0.rawValue) }
+        + PetitionMoveVerb.allCases.map { ($0.key, $0.rawValue) }
 
     /// Every vocabulary word a message may carry as a term, as its translation key.
     static let termKeys: [String] = {
         func keys<T: MessageTerm & CaseIterable>(_ type: T.Type) -> [String] { T.allCases.map { T.vocabulary + $0.rawValue } }
         return keys(PlanStage.self) + keys(PlanKind.self) + keys(CommentKind.self) + keys(CommentStatus.self) + keys(ModerationMode.self)
             + keys(AnswerDecision.self) + keys(PlanAttachment.Role.self) + keys(Audience.self) + keys(StaffUser.Role.self)
-            + keys(ReportStatus.self) + keys(Resolution.self) + keys(AssuranceLevel.self)
-            + (PlanningText.fields + IntakeText.fields).map { MessageArgument.fieldVocabulary + $0 }
+            + keys(ReportStatus.self) + keys(Resolution.self) + keys(AssuranceLevel.self) + keys(PetitionState.self)
+            + (PlanningText.fields + IntakeText.fields + PetitionErrorText.fields).map { MessageArgument.fieldVocabulary + $0 }
     }()
 
     @Test func everyTemplateIsInBothLanguagesWithTheSamePlaceholders() {
@@ -74,6 +76,8 @@ import Testing
         #expect(planning.count > 10 && planning.isSubset(of: PlanningText.fields), "\(planning.subtracting(PlanningText.fields))")
         let intake = try names("Reports", #"(?:name: |limit\()"([a-z_]+)""#)
         #expect(intake.count > 10 && intake.isSubset(of: IntakeText.fields), "\(intake.subtracting(IntakeText.fields))")
+        let petitions = try names("Petitions", #"text\([^,()]+(?:\([^)]*\))?, "([a-z_]+)""#)
+        #expect(petitions.count >= 5 && petitions.isSubset(of: PetitionErrorText.fields), "\(petitions.subtracting(PetitionErrorText.fields))")
     }
 
     @Test func aMessageRendersInEachLanguage() {
@@ -86,6 +90,11 @@ import Testing
         let photo = IntakeError.invalidField(name: "media", reason: Message(IntakeText.photoTooLarge, ["size": .number(11_000_000)]))
         #expect(photo.description == "media is 11000000 bytes; photos may be at most 10 MB")
         #expect(Self.translations.render(photo.message, .lt) == "Laukas „nuotrauka“: failo dydis – 11000000 B; nuotrauka gali būti ne didesnė kaip 10 MB.")
+        // A petition's refusal: the state as the pages name it, the move as a verb of the language.
+        let move = #expect(throws: PetitionError.self) { try PetitionMove.approve.check(.draft) }
+        #expect(move?.description == "a petition that is draft cannot be approved (only one that is awaiting_moderation)", "the API's text")
+        #expect(move.map { Self.translations.render($0.message, .lt) }
+            == "Peticijos, kurios būsena – „juodraštis“, negalima patvirtinti (galima tik tada, kai būsena: laukia moderavimo).")
         #expect(Self.translations.render(Message(PlanningText.windowTooShort, ["minimum": .decimal(14), "days": .decimal(3.5)]), .lt)
             == "Viešas svarstymas turi trukti bent 14 d.; šis trunka 3,50 d.")
     }

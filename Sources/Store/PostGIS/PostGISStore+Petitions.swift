@@ -20,7 +20,7 @@ extension PostGISStore {
             guard let p = rows.first else { throw StoreError.database("the petition was not stored") }
             var record = audit
             record.subject = "petition \(p.id)"
-            try await Self.appendAudit(record, c, self.logger, origin: self.origin)
+            try await Self.appendAudit(record, c, self.logger, origin: self.origin, announcing: nil)
             return p
         }
     }
@@ -56,7 +56,7 @@ extension PostGISStore {
                 RETURNING \(unescaped: Self.petitionColumns)
                 """, on: c, logger: self.logger, Self.petition)
             guard let updated = rows.first else { return nil }
-            for record in audit { try await Self.appendAudit(record, c, self.logger, origin: self.origin) }
+            for record in audit { try await Self.appendAudit(record, c, self.logger, origin: self.origin, announcing: nil) }
             if let notices {
                 let subscribers = try await Self.fetch("""
                     SELECT s.petition_id, s.resident_id, s.token, r.email, r.language FROM petition_subscribers s
@@ -222,15 +222,13 @@ extension PostGISStore {
     }
 
     /// From the tallies the trigger keeps (migration p7): a dozen rows, however many signatures.
-    public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
+    public func signatureCounts(petitionIds: [Int64]) async throws(StoreError) -> [Int64: PetitionSignatureCounts] {
+        guard !petitionIds.isEmpty else { return [:] }
         let rows = try await fetch("""
-            SELECT district_code, told, valid, invalidated FROM petition_signature_tallies WHERE petition_id = \(petitionId)
-            """) { try $0.decode((String, Bool, Int, Int).self) }
-        var counts = PetitionSignatureCounts()
-        for (code, told, valid, invalidated) in rows {
-            if valid > 0 { counts.add(district: code.isEmpty ? nil : code, providerResidence: told, valid) }
-            counts.invalidated += invalidated
-        }
+            SELECT petition_id, district_code, told, valid, invalidated FROM petition_signature_tallies WHERE petition_id = ANY(\(petitionIds))
+            """) { try $0.decode((Int64, String, Bool, Int, Int).self) }
+        var counts = PetitionSignatureCounts.empty(petitionIds)
+        for (id, code, told, valid, invalidated) in rows { counts[id]?.add(tally: code, told: told, valid: valid, invalidated: invalidated) }
         return counts
     }
 
@@ -258,7 +256,7 @@ extension PostGISStore {
             if case .object(let o) = record.after { after = o }
             after["invalidated"] = .integer(Int64(n))
             record.after = .object(after)
-            try await Self.appendAudit(record, c, self.logger, origin: self.origin)
+            try await Self.appendAudit(record, c, self.logger, origin: self.origin, announcing: nil)
             return n
         }
     }

@@ -268,9 +268,11 @@ extension PostGISStore {
 
     /// Appends one entry to the hash chain inside the caller's transaction, after taking the
     /// chain's lock: the last entry read here is the last entry, whoever else is writing.
-    /// Every planning write passes here, so this is also where the change log learns that plans changed.
-    static func appendAudit(_ r: AuditRecord, _ c: PostgresConnection, _ logger: Logger, origin: String) async throws {
-        try await logChange(.plans, r.planId, origin: origin, c, logger)
+    /// Every planning write passes here, so this is also where the change log learns that plans
+    /// changed; a write of something no server keeps in memory (a petition) announces nothing.
+    static func appendAudit(_ r: AuditRecord, _ c: PostgresConnection, _ logger: Logger, origin: String,
+                            announcing change: ChangeKind? = .plans) async throws {
+        if let change { try await logChange(change, r.planId, origin: origin, c, logger) }
         try await c.guardedQuery("SELECT pg_advisory_xact_lock(\(auditChainLock))", logger: logger)
         let last = try await c.guardedQuery("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", logger: logger).collect().first?
             .decode((Int64, String).self)

@@ -12,7 +12,7 @@ extension SpatiaLiteStore {
             let id = db.lastInsertedRowID
             var record = audit
             record.subject = "petition \(id)"
-            try Self.appendAudit(record, db, origin: self.origin)
+            try Self.appendAudit(record, db, origin: self.origin, announcing: nil)
             return try Self.petition(try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM petitions WHERE id = ?"), arguments: [id])!)
         }
     }
@@ -53,7 +53,7 @@ extension SpatiaLiteStore {
                                  p.answer?.date, p.answer.map { millis($0.publishedAt) }, p.answer?.documentURL, millis(p.updatedAt),
                                  p.id, expectedRevision])
             guard db.changesCount == 1 else { return nil }
-            for record in audit { try Self.appendAudit(record, db, origin: self.origin) }
+            for record in audit { try Self.appendAudit(record, db, origin: self.origin, announcing: nil) }
             if let notices {
                 let insert = try db.cachedStatement(sql: """
                     INSERT INTO outbox (resident_id, recipient, subject, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -193,15 +193,20 @@ extension SpatiaLiteStore {
     }
 
     /// From the tallies the triggers keep (migration v16): a dozen rows, however many signatures.
-    public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
-        try await read { db in
-            var counts = PetitionSignatureCounts()
-            for row in try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT district_code, told, valid, invalidated FROM petition_signature_tallies WHERE petition_id = ?
-                """), arguments: [petitionId]) {
-                let code: String = row["district_code"], valid: Int = row["valid"], invalidated: Int = row["invalidated"]
-                if valid > 0 { counts.add(district: code.isEmpty ? nil : code, providerResidence: row["told"], valid) }
-                counts.invalidated += invalidated
+    public func signatureCounts(petitionIds: [Int64]) async throws(StoreError) -> [Int64: PetitionSignatureCounts] {
+        guard !petitionIds.isEmpty else { return [:] }
+        return try await read { db in
+            var counts = PetitionSignatureCounts.empty(petitionIds)
+            for chunk in stride(from: 0, to: petitionIds.count, by: 500).map({ Array(petitionIds[$0..<min($0 + 500, petitionIds.count)]) }) {
+                let sql = """
+                    SELECT petition_id, district_code, told, valid, invalidated FROM petition_signature_tallies
+                    WHERE petition_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))
+                    """
+                // One petition's counts are read after every signature: that statement is kept prepared.
+                let statement = chunk.count == 1 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+                for row in try Row.fetchAll(statement, arguments: StatementArguments(chunk)) {
+                    counts[row["petition_id"]]?.add(tally: row["district_code"], told: row["told"], valid: row["valid"], invalidated: row["invalidated"])
+                }
             }
             return counts
         }
@@ -233,7 +238,7 @@ extension SpatiaLiteStore {
             if case .object(let o) = record.after { after = o }
             after["invalidated"] = .integer(Int64(n))
             record.after = .object(after)
-            try Self.appendAudit(record, db, origin: self.origin)
+            try Self.appendAudit(record, db, origin: self.origin, announcing: nil)
             return n
         }
     }

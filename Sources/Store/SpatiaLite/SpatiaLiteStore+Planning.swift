@@ -250,9 +250,10 @@ extension SpatiaLiteStore {
 
     /// Appends one entry to the hash chain, inside the caller's transaction (SQLite has one
     /// writer, so the last entry read here is the last entry). Every planning write passes here,
-    /// so this is also where the change log learns that plans changed.
-    static func appendAudit(_ r: AuditRecord, _ db: Database, origin: String) throws {
-        try logChange(.plans, r.planId, origin: origin, db)
+    /// so this is also where the change log learns that plans changed; a write of something no
+    /// server keeps in memory (a petition) announces nothing.
+    static func appendAudit(_ r: AuditRecord, _ db: Database, origin: String, announcing change: ChangeKind? = .plans) throws {
+        if let change { try logChange(change, r.planId, origin: origin, db) }
         let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
         let id = (last?["id"] as Int64? ?? 0) + 1
         let prev = last?["hash"] as String? ?? AuditChain.genesis
