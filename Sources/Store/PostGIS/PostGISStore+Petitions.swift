@@ -222,6 +222,15 @@ extension PostGISStore {
     }
 
     /// From the tallies the trigger keeps (migration p7): a dozen rows, however many signatures.
+    public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
+        let rows = try await fetch("""
+            SELECT district_code, told, valid, invalidated FROM petition_signature_tallies WHERE petition_id = \(petitionId)
+            """) { try $0.decode((String, Bool, Int, Int).self) }
+        var counts = PetitionSignatureCounts()
+        for (code, told, valid, invalidated) in rows { counts.add(tally: code, told: told, valid: valid, invalidated: invalidated) }
+        return counts
+    }
+
     public func signatureCounts(petitionIds: [Int64]) async throws(StoreError) -> [Int64: PetitionSignatureCounts] {
         guard !petitionIds.isEmpty else { return [:] }
         let rows = try await fetch("""

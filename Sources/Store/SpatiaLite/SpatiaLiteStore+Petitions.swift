@@ -193,6 +193,18 @@ extension SpatiaLiteStore {
     }
 
     /// From the tallies the triggers keep (migration v16): a dozen rows, however many signatures.
+    public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
+        try await read { db in
+            var counts = PetitionSignatureCounts()
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT district_code, told, valid, invalidated FROM petition_signature_tallies WHERE petition_id = ?
+                """), arguments: [petitionId]) {
+                counts.add(tally: row["district_code"], told: row["told"], valid: row["valid"], invalidated: row["invalidated"])
+            }
+            return counts
+        }
+    }
+
     public func signatureCounts(petitionIds: [Int64]) async throws(StoreError) -> [Int64: PetitionSignatureCounts] {
         guard !petitionIds.isEmpty else { return [:] }
         return try await read { db in
@@ -202,9 +214,7 @@ extension SpatiaLiteStore {
                     SELECT petition_id, district_code, told, valid, invalidated FROM petition_signature_tallies
                     WHERE petition_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))
                     """
-                // One petition's counts are read after every signature: that statement is kept prepared.
-                let statement = chunk.count == 1 ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-                for row in try Row.fetchAll(statement, arguments: StatementArguments(chunk)) {
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk)) {
                     counts[row["petition_id"]]?.add(tally: row["district_code"], told: row["told"], valid: row["valid"], invalidated: row["invalidated"])
                 }
             }
