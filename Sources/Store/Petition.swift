@@ -242,7 +242,7 @@ public protocol PetitionStore: Sendable {
     func withdrawSignature(petitionId: Int64, signerKey: String, at: Date) async throws(StoreError) -> Bool
     func signature(petitionId: Int64, signerKey: String) async throws(StoreError) -> PetitionSignature?
     /// One petition's counts: read after every signature, so each backend keeps it one prepared
-    /// statement (the list form below measured slower on the signing path).
+    /// statement (the list form below builds its statement per call).
     func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts
     /// The counts of several petitions in one read (a list page's), by petition id; a petition
     /// without signatures is there with zero counts.
