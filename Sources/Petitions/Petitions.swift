@@ -56,7 +56,7 @@ public struct Petitions: Sendable {
     public let answerNotice: (@Sendable (Petition, PetitionSubscriber) -> NewOutboxMessage)?
     /// Signatures go through group commit: many per transaction, each answered after its commit
     /// (one commit per signature capped PostgreSQL near 500 a second here).
-    let signatures: GroupCommitter<NewPetitionSignature, PetitionSigningOutcome>
+    let signatures: GroupCommitter<NewPetitionSignature, PetitionSigningResult>
 
     public init(store: any PetitionStore, settings: PetitionSettings,
                 answerNotice: (@Sendable (Petition, PetitionSubscriber) -> NewOutboxMessage)? = nil) {
@@ -325,20 +325,22 @@ public struct Petitions: Sendable {
 
     /// Signs for the resident, once per person (by signer key), while the petition is open.
     /// `residenceFromProvider`: `district` is the residence the identity provider told (see `counted`).
+    /// Answers the petition's valid signatures as the commit holding this one left them.
+    @discardableResult
     public func sign(id: Int64, by actor: PetitionActor, district: String?, publicName: String?, residenceFromProvider: Bool = false,
-                     at now: Date = Date()) async throws(PetitionError) {
+                     at now: Date = Date()) async throws(PetitionError) -> Int {
         guard case .resident(let residentId, let key) = actor else { throw .forbidden(.signersAreResidents) }
         var name = publicName?.trimmingCharacters(in: .whitespacesAndNewlines)
         if name?.isEmpty ?? false { name = nil }
         if let name, name.count > 200 || Self.hasNul(name) { throw .invalid(.publicNameTooLong) }
         if let name, let first = name.first, "=+-@".contains(first) { throw .invalid(.publicNameFormula) }
-        let outcome: PetitionSigningOutcome
+        let signed: PetitionSigningResult
         do {
-            outcome = try await signatures.submit(NewPetitionSignature(petitionId: id, residentId: residentId, signerKey: key, districtCode: district,
+            signed = try await signatures.submit(NewPetitionSignature(petitionId: id, residentId: residentId, signerKey: key, districtCode: district,
                                                                        publicName: name, at: now, residenceFromProvider: residenceFromProvider))
         } catch let error as StoreError { throw .store(error) } catch { throw .unavailable(.storeFailed, ["detail": .text("\(error)")]) }
-        switch outcome {
-        case .added: return
+        switch signed.outcome {
+        case .added: return signed.validSignatures
         case .already: throw .refused(.signedAlready)
         case .unknownPetition: throw .notFound
         case .wrongState:

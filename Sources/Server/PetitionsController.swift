@@ -176,7 +176,7 @@ struct PetitionsController: Sendable {
                                      districtCodes: Set(locator.districts.map(\.code)), locate: { locator.locate($0)?.code })
         }
         try limit(request, context)
-        try await run {
+        let count = try await run {
             try await petitions.sign(id: id, by: actor, district: place.code, publicName: input.public_name, residenceFromProvider: place.fromProvider)
         }
         var subscribed = false
@@ -184,10 +184,9 @@ struct PetitionsController: Sendable {
             _ = try await run { try await petitions.subscribe(id: id, by: actor, email: session.resident.email) }
             subscribed = true
         }
-        let counts = try await run { try await petitions.counts(id: id) }
         return jsonResponse(["signed": JSONScalar.bool(true), "district": place.code.map(JSONScalar.string) ?? .null,
                              "district_source": place.source.map(JSONScalar.string) ?? .null,
-                             "notify_answer": .bool(subscribed), "signature_count": .int(counts.total)], status: .created)
+                             "notify_answer": .bool(subscribed), "signature_count": .int(count)], status: .created)
     }
 
     func withdrawSignature(_ request: Request, _ context: ClientRequestContext) async throws -> Response {

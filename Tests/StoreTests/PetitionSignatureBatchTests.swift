@@ -33,8 +33,10 @@ import TestSupport
         _ = try await db.store.sign(sig(open.id, "before"))
         let batch = [sig(open.id, "a"), sig(open.id, "a", district: "D2"), sig(open.id, "before"), sig(draft.id, "a"),
                      sig(999_999, "a"), sig(short.id, "a", at: 20), sig(short.id, "a"), sig(open.id, "b", district: nil)]
-        let outcomes = try await db.store.signBatch(batch).map { try $0.get() }
-        #expect(outcomes == [.added, .already, .already, .wrongState, .unknownPetition, .wrongState, .added, .added])
+        let results = try await db.store.signBatch(batch).map { try $0.get() }
+        #expect(results.map(\.outcome) == [.added, .already, .already, .wrongState, .unknownPetition, .wrongState, .added, .added])
+        // Each result tells its petition's valid signatures as the batch's commit left them.
+        #expect(results.map(\.validSignatures) == [3, 3, 3, 0, 0, 1, 1, 3])
         let counts = try await db.store.signatureCounts(petitionId: open.id)
         #expect(counts.total == 3 && counts.byDistrict == ["D1": 2] && counts.withoutDistrict == 1, "the first of a pair counts: D1, not D2")
         #expect(try await db.store.signBatch([]).isEmpty)
@@ -46,7 +48,7 @@ import TestSupport
         let (p, r) = try await Self.petition(db, open: true)
         let writer = db.store.makeSignatureWriter()
         // 600 signers, every tenth twice at once: 540 distinct people, 60 repeats.
-        let outcomes = try await withThrowingTaskGroup(of: PetitionSigningOutcome.self) { group in
+        let results = try await withThrowingTaskGroup(of: PetitionSigningResult.self) { group in
             for i in 0..<600 {
                 let key = i % 10 == 9 ? "k\(i - 1)" : "k\(i)"
                 group.addTask {
@@ -54,9 +56,15 @@ import TestSupport
                                                                  publicName: nil, at: Self.t0))
                 }
             }
-            return try await group.reduce(into: [PetitionSigningOutcome]()) { $0.append($1) }
+            return try await group.reduce(into: [PetitionSigningResult]()) { $0.append($1) }
         }
+        let outcomes = results.map(\.outcome)
         #expect(outcomes.filter { $0 == .added }.count == 540 && outcomes.filter { $0 == .already }.count == 60)
+        // Each signature is answered the count its batch's commit left: the batches commit one
+        // after another, so exactly c signatures were added by the batches that left a count ≤ c.
+        let told = results.filter { $0.outcome == .added }.map(\.validSignatures)
+        #expect(told.max() == 540)
+        for c in Set(told) { #expect(told.filter { $0 <= c }.count == c, "count \(c)") }
         let counts = try await db.store.signatureCounts(petitionId: p.id)
         #expect(counts.total == 540)
         #expect(writer.totals.batches < 600, "grouped: \(writer.totals.batches) transactions for 600 signatures")

@@ -135,17 +135,17 @@ extension PostGISStore {
     }
 
     /// The writer is a task: the driver awaits the commit on its event loop (see `GroupCommitter`).
-    public func makeSignatureWriter() -> GroupCommitter<NewPetitionSignature, PetitionSigningOutcome> {
+    public func makeSignatureWriter() -> GroupCommitter<NewPetitionSignature, PetitionSigningResult> {
         GroupCommitter { [self] batch in await signBatch(batch) }
     }
 
-    public func signBatch(_ batch: [NewPetitionSignature]) async -> [Result<PetitionSigningOutcome, StoreError>] {
+    public func signBatch(_ batch: [NewPetitionSignature]) async -> [Result<PetitionSigningResult, StoreError>] {
         guard !batch.isEmpty else { return [] }
         do {
             return try await sign(batch).map { .success($0) }
         } catch {
             guard batch.count > 1, case .database = error else { return batch.map { _ in .failure(error) } }
-            var results: [Result<PetitionSigningOutcome, StoreError>] = []
+            var results: [Result<PetitionSigningResult, StoreError>] = []
             for s in batch {
                 do { results.append(.success(try await sign([s])[0])) } catch { results.append(.failure(error)) }
             }
@@ -153,50 +153,64 @@ extension PostGISStore {
         }
     }
 
-    /// The whole batch in one transaction of two statements: the petitions' states under a shared
+    /// The whole batch in one transaction of three statements: the petitions' states under a shared
     /// key lock (moderators' and the clock's changes to a petition wait for the signatures being
-    /// added, and signers do not wait for each other), then one insert of every signature that may
-    /// be added, through `unnest`, whose `RETURNING` says which were new.
-    private func sign(_ batch: [NewPetitionSignature]) async throws(StoreError) -> [PetitionSigningOutcome] {
+    /// added, and signers do not wait for each other), one insert of every signature that may be
+    /// added, through `unnest`, whose `RETURNING` says which were new, and the petitions' valid
+    /// signatures from the tallies the insert's triggers updated.
+    private func sign(_ batch: [NewPetitionSignature]) async throws(StoreError) -> [PetitionSigningResult] {
         try await transaction { c in
-            let ids = Array(Set(batch.map(\.petitionId)))
-            var petitions: [Int64: (state: String, closesAt: Int64?)] = [:]
-            for try await (id, state, closesAt) in try await c.guardedQuery(
-                "SELECT id, state, closes_at FROM petitions WHERE id = ANY(\(ids)) FOR KEY SHARE", logger: self.logger
-            ).decode((Int64, String, Int64?).self) {
-                petitions[id] = (state, closesAt)
+            let outcomes = try await self.signatures(batch, c)
+            var valid: [Int64: Int] = [:]
+            for try await (id, n) in try await c.guardedQuery(
+                "SELECT petition_id, sum(valid)::int8 FROM petition_signature_tallies WHERE petition_id = ANY(\(Array(Set(batch.map(\.petitionId))))) GROUP BY 1",
+                logger: self.logger
+            ).decode((Int64, Int).self) {
+                valid[id] = n
             }
-            var outcomes = [PetitionSigningOutcome](repeating: .already, count: batch.count)
-            var first = Set<SignerOfPetition>()
-            var candidates: [Int] = []
-            for (i, s) in batch.enumerated() {
-                guard let p = petitions[s.petitionId] else { outcomes[i] = .unknownPetition; continue }
-                guard p.state == PetitionState.open.rawValue, let closes = p.closesAt, closes > millis(s.at) else { outcomes[i] = .wrongState; continue }
-                // The same person twice in one batch: the first one counts, as one after the other would.
-                guard first.insert(SignerOfPetition(petitionId: s.petitionId, signerKey: s.signerKey)).inserted else { continue }
-                candidates.append(i)
-            }
-            guard !candidates.isEmpty else { return outcomes }
-            let rows = candidates.map { batch[$0] }
-            var b = PostgresBindings(capacity: 7)
-            b.append(rows.map(\.petitionId)); b.append(rows.map(\.signerKey)); b.append(rows.map(\.residentId))
-            b.append(NullableArray(rows.map(\.districtCode))); b.append(NullableArray(rows.map(\.publicName)))
-            b.append(rows.map { millis($0.at) }); b.append(rows.map(\.residenceFromProvider))
-            var added = Set<SignerOfPetition>()
-            for try await (id, key) in try await c.guardedQuery(PostgresQuery(unsafeSQL: """
-                INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at,
-                                                 residence_from_provider)
-                SELECT * FROM unnest($1::int8[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::int8[], $7::bool[])
-                ON CONFLICT DO NOTHING
-                RETURNING petition_id, signer_key
-                """, binds: b), logger: self.logger).decode((Int64, String).self) {
-                added.insert(SignerOfPetition(petitionId: id, signerKey: key))
-            }
-            for i in candidates where added.contains(SignerOfPetition(petitionId: batch[i].petitionId, signerKey: batch[i].signerKey)) {
-                outcomes[i] = .added
-            }
-            return outcomes
+            return zip(batch, outcomes).map { PetitionSigningResult($1, validSignatures: valid[$0.petitionId] ?? 0) }
         }
+    }
+
+    /// The batch's first two statements (see `sign`), in the caller's transaction.
+    private func signatures(_ batch: [NewPetitionSignature], _ c: PostgresConnection) async throws -> [PetitionSigningOutcome] {
+        let ids = Array(Set(batch.map(\.petitionId)))
+        var petitions: [Int64: (state: String, closesAt: Int64?)] = [:]
+        for try await (id, state, closesAt) in try await c.guardedQuery(
+            "SELECT id, state, closes_at FROM petitions WHERE id = ANY(\(ids)) FOR KEY SHARE", logger: self.logger
+        ).decode((Int64, String, Int64?).self) {
+            petitions[id] = (state, closesAt)
+        }
+        var outcomes = [PetitionSigningOutcome](repeating: .already, count: batch.count)
+        var first = Set<SignerOfPetition>()
+        var candidates: [Int] = []
+        for (i, s) in batch.enumerated() {
+            guard let p = petitions[s.petitionId] else { outcomes[i] = .unknownPetition; continue }
+            guard p.state == PetitionState.open.rawValue, let closes = p.closesAt, closes > millis(s.at) else { outcomes[i] = .wrongState; continue }
+            // The same person twice in one batch: the first one counts, as one after the other would.
+            guard first.insert(SignerOfPetition(petitionId: s.petitionId, signerKey: s.signerKey)).inserted else { continue }
+            candidates.append(i)
+        }
+        guard !candidates.isEmpty else { return outcomes }
+        let rows = candidates.map { batch[$0] }
+        var b = PostgresBindings(capacity: 7)
+        b.append(rows.map(\.petitionId)); b.append(rows.map(\.signerKey)); b.append(rows.map(\.residentId))
+        b.append(NullableArray(rows.map(\.districtCode))); b.append(NullableArray(rows.map(\.publicName)))
+        b.append(rows.map { millis($0.at) }); b.append(rows.map(\.residenceFromProvider))
+        var added = Set<SignerOfPetition>()
+        for try await (id, key) in try await c.guardedQuery(PostgresQuery(unsafeSQL: """
+            INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at,
+                                             residence_from_provider)
+            SELECT * FROM unnest($1::int8[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::int8[], $7::bool[])
+            ON CONFLICT DO NOTHING
+            RETURNING petition_id, signer_key
+            """, binds: b), logger: self.logger).decode((Int64, String).self) {
+            added.insert(SignerOfPetition(petitionId: id, signerKey: key))
+        }
+        for i in candidates where added.contains(SignerOfPetition(petitionId: batch[i].petitionId, signerKey: batch[i].signerKey)) {
+            outcomes[i] = .added
+        }
+        return outcomes
     }
 
     public func withdrawSignature(petitionId: Int64, signerKey: String, at: Date) async throws(StoreError) -> Bool {
@@ -222,15 +236,6 @@ extension PostGISStore {
     }
 
     /// From the tallies the trigger keeps (migration p7): a dozen rows, however many signatures.
-    public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
-        let rows = try await fetch("""
-            SELECT district_code, told, valid, invalidated FROM petition_signature_tallies WHERE petition_id = \(petitionId)
-            """) { try $0.decode((String, Bool, Int, Int).self) }
-        var counts = PetitionSignatureCounts()
-        for (code, told, valid, invalidated) in rows { counts.add(tally: code, told: told, valid: valid, invalidated: invalidated) }
-        return counts
-    }
-
     public func signatureCounts(petitionIds: [Int64]) async throws(StoreError) -> [Int64: PetitionSignatureCounts] {
         guard !petitionIds.isEmpty else { return [:] }
         let rows = try await fetch("""

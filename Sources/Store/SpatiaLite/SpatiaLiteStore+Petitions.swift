@@ -13,7 +13,7 @@ extension SpatiaLiteStore {
             var record = audit
             record.subject = "petition \(id)"
             try Self.appendAudit(record, db, origin: self.origin, announcing: nil)
-            return try Self.petition(try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM petitions WHERE id = ?"), arguments: [id])!)
+            return Self.petition(try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM petitions WHERE id = ?"), arguments: [id])!)
         }
     }
 
@@ -136,7 +136,7 @@ extension SpatiaLiteStore {
         }
     }
 
-    public func signBatch(_ batch: [NewPetitionSignature]) async -> [Result<PetitionSigningOutcome, StoreError>] {
+    public func signBatch(_ batch: [NewPetitionSignature]) async -> [Result<PetitionSigningResult, StoreError>] {
         // Off the cooperative pool: the transaction blocks its thread until it is durable.
         await withCheckedContinuation { done in
             DispatchQueue.global().async { done.resume(returning: self.signBlocking(batch)) }
@@ -144,19 +144,30 @@ extension SpatiaLiteStore {
     }
 
     /// The writer runs on a thread of its own and blocks it in each commit (see `GroupCommitter`).
-    public func makeSignatureWriter() -> GroupCommitter<NewPetitionSignature, PetitionSigningOutcome> {
+    public func makeSignatureWriter() -> GroupCommitter<NewPetitionSignature, PetitionSigningResult> {
         GroupCommitter { [self] batch in signBlocking(batch) }
     }
 
     /// `signBatch`, blocking the calling thread until the transaction is durable.
-    func signBlocking(_ batch: [NewPetitionSignature]) -> [Result<PetitionSigningOutcome, StoreError>] {
+    func signBlocking(_ batch: [NewPetitionSignature]) -> [Result<PetitionSigningResult, StoreError>] {
         guard !batch.isEmpty else { return [] }
         do {
-            return try writeBlocking { db in try batch.map { try Self.sign($0, db) } }.map { .success($0) }
+            return try writeBlocking { db in try Self.sign(batch, db) }.map { .success($0) }
         } catch {
             guard batch.count > 1 else { return [.failure(error)] }
-            return batch.map { s in Result { () throws(StoreError) in try writeBlocking { db in try Self.sign(s, db) } } }
+            return batch.map { s in Result { () throws(StoreError) in try writeBlocking { db in try Self.sign([s], db)[0] } } }
         }
+    }
+
+    /// The signatures in the caller's transaction, then each petition's valid signatures as it leaves them.
+    private static func sign(_ batch: [NewPetitionSignature], _ db: Database) throws -> [PetitionSigningResult] {
+        let outcomes = try batch.map { try sign($0, db) }
+        var valid: [Int64: Int] = [:]
+        for id in Set(batch.map(\.petitionId)) {
+            valid[id] = try Int.fetchOne(db.cachedStatement(sql: "SELECT coalesce(sum(valid), 0) FROM petition_signature_tallies WHERE petition_id = ?"),
+                                         arguments: [id]) ?? 0
+        }
+        return zip(batch, outcomes).map { PetitionSigningResult($1, validSignatures: valid[$0.petitionId] ?? 0) }
     }
 
     /// One signature in the caller's transaction: the petition's state and closing time are read
@@ -164,7 +175,7 @@ extension SpatiaLiteStore {
     private static func sign(_ s: NewPetitionSignature, _ db: Database) throws -> PetitionSigningOutcome {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, closes_at FROM petitions WHERE id = ?"),
                                          arguments: [s.petitionId]) else { return .unknownPetition }
-        let state: String = row["state"], closesAt: Int64? = row["closes_at"]
+        let state: String = row[0], closesAt: Int64? = row[1]  // by position: a name is looked up per read
         guard state == PetitionState.open.rawValue, let closesAt, closesAt > millis(s.at) else { return .wrongState }
         try db.cachedStatement(sql: """
             INSERT INTO petition_signatures (petition_id, signer_key, resident_id, district_code, public_name, signed_at, residence_from_provider)
@@ -192,19 +203,7 @@ extension SpatiaLiteStore {
         }
     }
 
-    /// From the tallies the triggers keep (migration v16): a dozen rows, however many signatures.
-    public func signatureCounts(petitionId: Int64) async throws(StoreError) -> PetitionSignatureCounts {
-        try await read { db in
-            var counts = PetitionSignatureCounts()
-            for row in try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT district_code, told, valid, invalidated FROM petition_signature_tallies WHERE petition_id = ?
-                """), arguments: [petitionId]) {
-                counts.add(tally: row["district_code"], told: row["told"], valid: row["valid"], invalidated: row["invalidated"])
-            }
-            return counts
-        }
-    }
-
+    /// From the tallies the triggers keep (migration v16): a dozen rows per petition, however many signatures.
     public func signatureCounts(petitionIds: [Int64]) async throws(StoreError) -> [Int64: PetitionSignatureCounts] {
         guard !petitionIds.isEmpty else { return [:] }
         return try await read { db in

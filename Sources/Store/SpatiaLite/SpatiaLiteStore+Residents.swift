@@ -75,7 +75,7 @@ extension SpatiaLiteStore: ResidentStore {
 
     public func residentSession(tokenHash: String, at: Date) async throws(StoreError) -> (ResidentSessionRecord, Resident)? {
         try await read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM resident_sessions WHERE token_hash = ? AND expires_at > ?",
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM resident_sessions WHERE token_hash = ? AND expires_at > ?"),
                                              arguments: [tokenHash, millis(at)]) else { return nil }
             let session = Self.residentSession(row)
             guard let resident = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM residents WHERE id = ?"), arguments: [session.residentId]) else { return nil }
