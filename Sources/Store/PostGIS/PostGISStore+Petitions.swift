@@ -159,11 +159,12 @@ extension PostGISStore {
     /// added, through `unnest`, whose `RETURNING` says which were new, and the petitions' valid
     /// signatures from the tallies the insert's triggers updated.
     private func sign(_ batch: [NewPetitionSignature]) async throws(StoreError) -> [PetitionSigningResult] {
-        try await transaction { c in
-            let outcomes = try await self.signatures(batch, c)
+        let ids = Array(Set(batch.map(\.petitionId)))
+        return try await transaction { c in
+            let outcomes = try await self.signatures(batch, of: ids, c)
             var valid: [Int64: Int] = [:]
             for try await (id, n) in try await c.guardedQuery(
-                "SELECT petition_id, sum(valid)::int8 FROM petition_signature_tallies WHERE petition_id = ANY(\(Array(Set(batch.map(\.petitionId))))) GROUP BY 1",
+                "SELECT petition_id, sum(valid)::int8 FROM petition_signature_tallies WHERE petition_id = ANY(\(ids)) GROUP BY 1",
                 logger: self.logger
             ).decode((Int64, Int).self) {
                 valid[id] = n
@@ -172,9 +173,8 @@ extension PostGISStore {
         }
     }
 
-    /// The batch's first two statements (see `sign`), in the caller's transaction.
-    private func signatures(_ batch: [NewPetitionSignature], _ c: PostgresConnection) async throws -> [PetitionSigningOutcome] {
-        let ids = Array(Set(batch.map(\.petitionId)))
+    /// The batch's first two statements (see `sign`), in the caller's transaction; `ids`: its petitions.
+    private func signatures(_ batch: [NewPetitionSignature], of ids: [Int64], _ c: PostgresConnection) async throws -> [PetitionSigningOutcome] {
         var petitions: [Int64: (state: String, closesAt: Int64?)] = [:]
         for try await (id, state, closesAt) in try await c.guardedQuery(
             "SELECT id, state, closes_at FROM petitions WHERE id = ANY(\(ids)) FOR KEY SHARE", logger: self.logger
